@@ -1,0 +1,3 @@
+# Pages of this app are added under its public address as its issue lands (no placeholder pages).
+app_name = "dashboards"
+urlpatterns: list = []

@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts import roles
@@ -12,3 +16,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.groups.add(Group.objects.get(name=roles.RESIDENT))
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Without django.contrib.sites allauth names the site after the request's host ("testserver",
+        # "127.0.0.1"): the emails name the service instead.
+        context = {**context, "current_site": SimpleNamespace(
+            name="Ville de Béthune – services en ligne", domain=urlsplit(settings.SITE_URL).netloc)}
+        super().send_mail(template_prefix, email, context)

@@ -24,8 +24,13 @@ def check_database() -> None:
     from django.db.utils import OperationalError
 
     try:
-        connection.ensure_connection()
-    except OperationalError as exc:
+        if getattr(connection, "pool", None):
+            # With psycopg's pool (prod), a refused connection is retried by the pool's threads, each
+            # failure logged, until its timeout: one direct connection gives the same answer at once.
+            connection.Database.connect(**connection.get_connection_params()).close()
+        else:
+            connection.ensure_connection()
+    except (OperationalError, getattr(connection.Database, "OperationalError", OperationalError)) as exc:
         raise SystemExit(database_error_line(exc)) from None
     finally:
         connection.close()

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
     verbose_name = "Demandes"
+
+    def ready(self):
+        from requests_app import receivers  # noqa: F401  (connects the signal receivers)

@@ -1,6 +1,7 @@
 """Settings shared by every mode. Values that differ between machines come from the environment
 (django-environ); see README "Variables d'environnement"."""
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -12,18 +13,26 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
+SUPPORTED_DATABASE_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+
 
 def database_from_env(default: str) -> dict:
     """Parse DATABASE_URL, turning a malformed value into one line that says what to set."""
     raw = env.str("DATABASE_URL", default=default)
     try:
-        config = environ.Env.db_url_config(raw)
+        # django-environ warns (a second line on stderr) before returning an empty ENGINE; the
+        # ImproperlyConfigured below says the same thing in one line.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            config = environ.Env.db_url_config(raw)
     except Exception as exc:  # django-environ raises several types for bad URLs
         raise ImproperlyConfigured(
             f"DATABASE_URL mal formée ({raw!r}) : attendu postgres://utilisateur:mot-de-passe@hôte:5432/base "
             f"ou sqlite:////chemin/base.sqlite3 ({exc})."
         ) from None
-    if not config.get("ENGINE"):
+    # An unknown scheme ("nonsense://x") comes back with the scheme as ENGINE; Django would then fail
+    # later with a multi-line import error, so only the two engines the portal supports pass.
+    if config.get("ENGINE") not in SUPPORTED_DATABASE_ENGINES:
         raise ImproperlyConfigured(
             f"DATABASE_URL mal formée ({raw!r}) : schéma inconnu, utilisez postgres:// ou sqlite://."
         )
@@ -236,7 +245,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Portal limits (see requests_app.validators for where each is enforced).
@@ -248,3 +262,14 @@ PORTAL_REOPEN_DAYS = 15
 
 # Password of every demo account made by seed_demo (make run).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-bethune")
+CELERY_BEAT_SCHEDULE["guichet-daily-digest"] = {
+    "task": "guichet.tasks.agent_digest_task",
+    "schedule": crontab(hour=8, minute=0),
+}
+CELERY_BEAT_SCHEDULE["appointments-reminders"] = {
+    "task": "appointments.tasks.booking_reminders_task",
+    "schedule": 15 * 60.0,  # every 15 minutes: a reminder goes out 48 h (at most 15 min less) before
+}
+
+# The queue's partial index includes non-key columns for PostgreSQL's index-only count; SQLite ignores them.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]

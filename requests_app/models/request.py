@@ -154,15 +154,32 @@ class Request(models.Model):
         indexes = [
             # "Mes demandes": a resident's requests, newest first.
             models.Index(fields=["requester", "-created_at"], name="req_requester_created"),
-            # The guichet's open tabs (to take, mine, awaiting, overdue): open work only, a small share.
+            # The guichet's open tabs (mine, awaiting, overdue, all open): open work only, a small share.
+            # The included columns let the tab counts be an index-only scan of the agent's espaces.
             models.Index(
-                fields=["espace", "due_date", "id"], name="req_open_espace_due", condition=Q(is_open=True)
+                fields=["espace", "due_date", "id"],
+                name="req_open_espace_due",
+                include=["assignee", "status"],
+                condition=Q(is_open=True),
+            ),
+            # The default tab, "à prendre": open and unassigned, by due date, for one espace or for all.
+            models.Index(
+                fields=["espace", "due_date", "id"],
+                name="req_totake_espace_due",
+                condition=Q(is_open=True, assignee__isnull=True),
+            ),
+            models.Index(
+                fields=["due_date", "id"], name="req_totake_due", condition=Q(is_open=True, assignee__isnull=True)
             ),
             models.Index(
                 fields=["assignee", "due_date", "id"], name="req_open_assignee_due", condition=Q(is_open=True)
             ),
+            # Supervisors' open tabs (every espace), by due date.
+            models.Index(fields=["due_date", "id"], name="req_open_due", condition=Q(is_open=True)),
             # The guichet's closed and all tabs, and the dashboards' weekly volumes.
             models.Index(fields=["espace", "-created_at"], name="req_espace_created"),
+            # Supervisors' closed tab (every espace), newest first.
+            models.Index(fields=["-created_at"], name="req_created"),
             # Search by email at the counter ("do you already have a request?").
             models.Index(fields=["contact_email"], name="req_contact_email"),
             # Purge of expired drafts (beat): drafts only.

@@ -6,7 +6,9 @@ from django.db import transaction
 
 from accounts.demo import DEMO_ACCOUNTS, demo_accounts_seed
 from accounts.models import User
+from appointments.seed import agendas_seed
 from bethune_portal.management.guards import refuse_in_production
+from guichet.seed import reply_templates_seed
 from requests_app.catalogue_seed import catalogue_seed
 from requests_app.models import Espace
 
@@ -19,6 +21,8 @@ class Command(BaseCommand):
         password = settings.DEMO_PASSWORD
         with transaction.atomic():
             services = catalogue_seed()
+            agendas_seed()
+            reply_templates_seed()
             accounts = demo_accounts_seed(password=password)
             espaces = {espace.code: espace for espace in Espace.objects.all()}
             for email, _first, _last, _role, codes in DEMO_ACCOUNTS:

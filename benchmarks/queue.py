@@ -1,0 +1,80 @@
+"""The guichet's queue at scale (issue 4): with `--scale` requests (default 1 000 000) in PostgreSQL, the
+default tab of an agent of one espace (50 rows) rendered server-side, its SQL query count, and searches
+by reference and by email."""
+
+import statistics
+import time
+
+from django.db import connection
+from django.db.models import Max
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from bethune_portal.generate import generate_people, generate_requests
+from requests_app.catalogue_seed import catalogue_seed
+from requests_app.models import Request
+
+RUNS = 60
+WARMUP = 5
+
+
+def _ensure_data(scale: int) -> None:
+    from django.core.management import call_command
+
+    if not User.objects.filter(email="agent.tranquillite@demo.bethune.fr").exists():
+        call_command("seed_demo", verbosity=0)
+    generate_people()
+    missing = scale - Request.objects.count()
+    if missing > 0:
+        print(f"   génération de {missing} demandes…", flush=True)
+        generate_requests(count=missing, seed=Request.objects.aggregate(m=Max("pk"))["m"] or 42,
+                          progress=lambda line: print(f"   {line}", flush=True))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE requests_app_request" if connection.vendor == "postgresql"
+                       else "ANALYZE")
+
+
+def _time(client: Client, url: str, runs: int = RUNS) -> tuple[list[float], int]:
+    for _ in range(WARMUP):
+        assert client.get(url).status_code == 200
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return samples, len(queries.captured_queries)
+
+
+def run(report, args) -> None:
+    if connection.vendor != "postgresql":
+        print("   (file du guichet : PostgreSQL requis, définir DATABASE_URL)")
+        return
+    catalogue_seed()
+    _ensure_data(args.scale)
+    total = Request.objects.count()
+    agent = User.objects.get(email="agent.tranquillite@demo.bethune.fr")
+    client = Client()
+    client.force_login(agent)
+    samples, queries = _time(client, "/guichet/")
+    report.add(f"File du guichet, onglet par défaut, 50 lignes ({total:_} demandes)".replace("_", " "), samples,
+               target="médiane ≤ 25 ms, p95 ≤ 50 ms", notes=f"{queries} requêtes SQL (≤ 10)")
+    samples, queries = _time(client, "/guichet/?onglet=closes", runs=30)
+    report.add("File du guichet, onglet « Closes »", samples, notes=f"{queries} requêtes SQL")
+    supervisor = User.objects.get(email="superviseur@demo.bethune.fr")
+    sup_client = Client()
+    sup_client.force_login(supervisor)
+    samples, queries = _time(sup_client, "/guichet/", runs=30)
+    report.add("File du guichet, superviseur (tous les espaces)", samples, notes=f"{queries} requêtes SQL")
+    sample = Request.objects.filter(espace__code="tranquillite").exclude(contact_email="").order_by("-pk").first()
+    samples, _ = _time(client, f"/guichet/?onglet=ouvertes&q={sample.reference}", runs=30)
+    samples += _time(client, f"/guichet/?onglet=closes&q={sample.reference}", runs=30)[0]
+    report.add("Recherche par référence", samples, target="≤ 50 ms")
+    samples, _ = _time(client, f"/guichet/?onglet=closes&q={sample.contact_email}", runs=30)
+    report.add("Recherche par courriel", samples, target="≤ 50 ms")
+    samples, _ = _time(client, "/guichet/?onglet=closes&q=lampadaire", runs=20)
+    report.add("Recherche plein texte (« lampadaire »)", samples)
+    print(f"   médiane défaut : {statistics.median(samples):.1f} ms", flush=True)

@@ -1,0 +1,81 @@
+"""Intake on behalf: an agent files any service's request for someone at the counter, on the phone, by
+mail or email, for a resident with an account or a contact without one."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from accounts.models import User
+from guichet.access import agent_required
+from guichet.forms import intake_form_class
+from requests_app import services
+from requests_app.errors import ServiceError
+from requests_app.models import Channel, Service
+from requests_app.selectors import service_get_for_filing
+
+
+def _residents(query: str) -> list[User]:
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    words = query.split()
+    condition = Q(email__iexact=query) | Q(phone__icontains=query.replace(" ", ""))
+    name = Q()
+    for word in words:
+        name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return list(User.objects.filter(condition | name, is_active=True, groups__name=roles.RESIDENT)
+                .distinct().order_by("last_name", "first_name")[:20])
+
+
+@agent_required
+def intake(request):
+    """Step 1: who is asking (search an account or go on with a contact) and for which service."""
+    query = request.GET.get("q", "")
+    return render(request, "guichet/intake/start.html", {
+        "query": query,
+        "residents": _residents(query),
+        "services": Service.objects.filter(active=True).select_related("espace").order_by("espace__order", "name"),
+        "channels": Channel.choices,
+        "chosen": request.GET.get("usager", ""),
+    })
+
+
+@agent_required
+def intake_form(request, code: str):
+    """Step 2: the service's form, filed with the channel, the site and the agent as creator."""
+    service = service_get_for_filing(code=code)
+    requester = None
+    usager = request.GET.get("usager") or request.POST.get("usager")
+    if usager and usager.isdigit():
+        requester = get_object_or_404(User, pk=int(usager), is_active=True)
+    form_class = intake_form_class()
+    initial = {"channel": request.GET.get("canal", "guichet")}
+    if requester is not None:
+        initial.update(contact_name=requester.get_full_name(), contact_email=requester.email,
+                       contact_phone=requester.phone)
+    form = form_class(request.POST or None, request.FILES or None, service=service, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.filing_data()
+        try:
+            filed = services.request_submit(
+                service=service, requester=requester, data=data, channel=form.cleaned_data["channel"],
+                site=form.cleaned_data["site"], created_by=request.user,
+                submission_key=form.cleaned_data.get("submission_key"))
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Demande %(ref)s enregistrée.") % {"ref": filed.reference})
+            return redirect("guichet:intake_done", filed.reference)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "guichet/intake/form.html", {"form": form, "service": service, "requester": requester},
+                  status=status)
+
+
+@agent_required
+def intake_done(request, reference: str):
+    from guichet import selectors
+
+    filed = selectors.request_get_for_agent(user=request.user, reference=reference)
+    return render(request, "guichet/intake/done.html", {"req": filed})

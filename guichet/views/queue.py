@@ -1,0 +1,138 @@
+"""The queue: one list of every channel's requests, with tabs, filters, search, saved views and export."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from guichet import selectors
+from guichet.access import agent_espace_ids, agent_required
+from guichet.forms import SavedFilterForm
+from guichet.models import SavedFilter
+from requests_app.models import Channel, Priority, Status
+
+# Query parameters that make up a view (saved filters keep these, not the page number).
+VIEW_PARAMS = ["onglet", "statut", "service", "espace", "canal", "site", "quartier", "agent", "priorite", "du",
+               "au", "q", "tri"]
+
+
+def _view_query(params: QueryDict) -> str:
+    return urlencode([(key, params[key]) for key in VIEW_PARAMS if params.get(key)])
+
+
+@agent_required
+@require_GET
+def queue(request):
+    saved = selectors.saved_filters_for(user=request.user)
+    params = request.GET
+    if not any(params.get(key) for key in VIEW_PARAMS):
+        default = next((item for item in saved if item.owner_id == request.user.pk and item.is_default), None)
+        if default is not None:
+            params = QueryDict(default.query)
+    filters = selectors.QueueFilters.from_query(params)
+    today = timezone.localdate()
+    espace_ids = agent_espace_ids(request.user)
+    rows, has_next = selectors.queue_rows(
+        selectors.queue_queryset(user=request.user, filters=filters, today=today), page=filters.page)
+    view_query = _view_query(params)
+    context = {
+        "filters": filters,
+        "rows": rows,
+        "has_next": has_next,
+        "today": today,
+        "counts": selectors.queue_counts(user=request.user, today=today),
+        "tabs": selectors.TABS,
+        "tab_label": selectors.TABS[filters.tab],
+        "view_query": view_query,
+        "tab_query": urlencode([(k, params[k]) for k in VIEW_PARAMS if params.get(k) and k != "onglet"]),
+        "saved_filters": saved,
+        "choices": selectors.filter_choices(),
+        "statuses": [(value, label) for value, label in Status.choices if value != Status.DRAFT],
+        "channels": Channel.choices,
+        "priorities": Priority.choices,
+        "sorts": [("echeance", _("Échéance")), ("recentes", _("Plus récentes")), ("anciennes", _("Plus anciennes")),
+                  ("priorite", _("Priorité"))],
+        # From the cached menus: the share menu costs no query (the form validates the choice on POST).
+        "share_espaces": [(pk, name) for pk, name in selectors.filter_choices().espaces
+                          if espace_ids is None or pk in espace_ids],
+    }
+    template = "guichet/queue/_results.html" if request.htmx else "guichet/queue/queue.html"
+    return render(request, template, context)
+
+
+@agent_required
+@require_POST
+def saved_filter_create(request):
+    form = SavedFilterForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["is_default"]:
+                SavedFilter.objects.filter(owner=request.user, is_default=True).update(is_default=False)
+            SavedFilter.objects.create(owner=request.user, name=data["name"], query=data["query"],
+                                       shared_with=data["shared_with"], is_default=data["is_default"])
+        except IntegrityError:
+            messages.error(request, _("Vous avez déjà un filtre nommé « %(name)s ».") % {"name": data["name"]})
+        else:
+            messages.success(request, _("Filtre « %(name)s » enregistré.") % {"name": data["name"]})
+        return redirect(f"{reverse('guichet:queue')}?{data['query']}")
+    messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect("guichet:queue")
+
+
+@agent_required
+@require_POST
+def saved_filter_delete(request, pk: int):
+    saved = get_object_or_404(SavedFilter, pk=pk, owner=request.user)
+    saved.delete()
+    messages.success(request, _("Filtre « %(name)s » supprimé.") % {"name": saved.name})
+    return redirect("guichet:queue")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_HEADERS = ["Référence", "Déposée le", "Service", "Espace", "Canal", "Site", "Statut", "Priorité", "Demandeur",
+               "Courriel", "Téléphone", "Adresse", "Quartier", "Agent", "Échéance", "Close le"]
+
+
+@agent_required
+@require_GET
+def export_csv(request):
+    """The current filtered queue as CSV, streamed row by row from a server-side cursor: memory stays flat
+    whether it holds fifty rows or a hundred thousand."""
+    filters = selectors.QueueFilters.from_query(request.GET)
+    queryset = selectors.queue_queryset(user=request.user, filters=filters).select_related(
+        "service", "espace", "site", "quartier", "street", "assignee")
+    writer = csv.writer(_Echo(), delimiter=";")
+    status_labels, channel_labels, priority_labels = dict(Status.choices), dict(Channel.choices), dict(
+        Priority.choices)
+    tz = timezone.get_current_timezone()
+
+    def lines():
+        yield "\ufeff" + writer.writerow(CSV_HEADERS)  # BOM: Excel opens French accents right
+        for r in queryset.iterator(chunk_size=2000):
+            yield writer.writerow([
+                r.reference, r.created_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), r.service.name, r.espace.name,
+                channel_labels.get(r.channel, r.channel), r.site.name if r.site_id else "",
+                status_labels.get(r.status, r.status), priority_labels.get(r.priority, r.priority),
+                r.contact_name, r.contact_email, r.contact_phone,
+                f"{r.street_number} {r.street.name}".strip() if r.street_id else "",
+                r.quartier.name if r.quartier_id else "", str(r.assignee) if r.assignee_id else "",
+                r.due_date.strftime("%d/%m/%Y") if r.due_date else "",
+                r.closed_at.astimezone(tz).strftime("%d/%m/%Y") if r.closed_at else "",
+            ])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="file-guichet-{stamp}.csv"'
+    return response

@@ -1,0 +1,120 @@
+"""The emails of the spine, built from an outbox row (requests_app.services.outbox sends them).
+
+Each notification template has a French subject and a text and an HTML body
+(`requests_app/email/<template>.txt|.html`). Every email but the address confirmation links to the page
+where the request is followed. The Message-ID is fixed per notification: if a worker dies after the SMTP
+server accepted a message but before the row was marked sent, the sweep sends it again, and mail systems
+recognise the same message."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from requests_app.documents import TOWN, receipt_ensure
+from requests_app.email_registry import email_builder_for
+from requests_app.links import CONFIRM_MAX_AGE, confirm_url, request_url
+from requests_app.models import Message, Notification, Status
+
+SUBJECT_PREFIX = "[Ville de Béthune] "
+
+
+@dataclass(frozen=True)
+class _Kind:
+    subject: str  # formatted with the context: {reference}, {service}, {status}
+    tracking_link: bool = True
+
+
+_STATUS_SUBJECTS = {
+    Status.IN_PROGRESS: "Votre demande {reference} est en cours de traitement",
+    Status.CANCELLED: "Votre demande {reference} est annulée",
+    Status.RESOLVED: "Votre demande {reference} a été traitée",
+    Status.REJECTED: "Votre demande {reference} a été refusée",
+}
+
+KINDS: dict[str, _Kind] = {
+    "submitted": _Kind("Demande {reference} bien reçue"),
+    "status_changed": _Kind("Votre demande {reference} : {status}"),
+    "agent_message": _Kind("Nouveau message sur votre demande {reference}"),
+    "info_requested": _Kind("Demande {reference} : des informations vous sont demandées"),
+    "closed": _Kind("Votre demande {reference} est close"),
+    "confirm_email": _Kind("Confirmez votre signalement « {service} »", tracking_link=False),
+}
+
+
+def message_id(notification: Notification) -> str:
+    return f"<notification-{notification.pk}@bethune-portal>"
+
+
+def _event_message(notification: Notification) -> Message | None:
+    """The message written with the event (the agent's words, the closing message), never an internal note."""
+    try:
+        message = notification.event.message
+    except Message.DoesNotExist:
+        return None
+    return None if message.internal else message
+
+
+def _subject(template: str, context: dict) -> str:
+    subject = KINDS[template].subject
+    if template in ("status_changed", "closed"):
+        subject = _STATUS_SUBJECTS.get(context["new_status"], subject)
+    return SUBJECT_PREFIX + subject.format(
+        reference=context["reference"],
+        service=context["service"].name,
+        status=context["status_label"].lower(),
+    )
+
+
+def email_context(notification: Notification) -> dict:
+    request = notification.request
+    kind = KINDS[notification.template]
+    new_status = notification.event.new_status or request.status
+    message = _event_message(notification)
+    return {
+        "town": TOWN,
+        "notification": notification,
+        "request": request,
+        "reference": request.reference or "",
+        "service": request.service,
+        "requester_name": request.requester_name,
+        "new_status": new_status,
+        "status_label": Status(new_status).label,
+        "reopened": bool(notification.event.payload.get("reopened")),
+        "message": message.body if message else "",
+        "tracking_url": request_url(request) if kind.tracking_link else "",
+        "confirm_url": confirm_url(request) if notification.template == "confirm_email" else "",
+        "confirm_days": CONFIRM_MAX_AGE // (24 * 3600),
+    }
+
+
+def email_build(notification: Notification) -> EmailMultiAlternatives:
+    """The email of an outbox row, ready to send. Raises ValueError for a template it does not know. The
+    submission email carries the receipt PDF (rendered now if the receipt task has not run yet)."""
+    domain_builder = email_builder_for(notification.template)
+    if domain_builder is not None:
+        # A domain app's email ("appointments/booking_confirmed"): built by the app that registered it.
+        return domain_builder(notification)
+    if notification.template not in KINDS:
+        raise ValueError(f"unknown notification template: {notification.template!r}")
+    template = notification.template
+    with translation.override(settings.LANGUAGE_CODE):
+        context = email_context(notification)
+        subject = _subject(template, context)
+        text = render_to_string(f"requests_app/email/{template}.txt", context).strip() + "\n"
+        html = render_to_string(f"requests_app/email/{template}.html", {**context, "subject": subject})
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient],
+        headers={"Message-ID": message_id(notification), "Auto-Submitted": "auto-generated"},
+    )
+    email.attach_alternative(html, "text/html")
+    if template == "submitted":
+        receipt = receipt_ensure(request_id=notification.request_id)
+        with receipt.file.open("rb") as pdf:
+            email.attach(receipt.filename, pdf.read(), "application/pdf")
+    return email

@@ -1,0 +1,32 @@
+"""The only writers of requests, events, messages and the outbox (ARCHITECTURE.md): views, forms, the
+API, tasks and the domain apps call these functions."""
+
+from requests_app.services.filing import (
+    FilingData,
+    draft_delete,
+    drafts_purge,
+    request_confirm_email,
+    request_draft_save,
+    request_file_anonymous,
+    request_submit,
+    requests_link_to_user,
+)
+from requests_app.services.workflow import (
+    TRANSITIONS,
+    request_assign,
+    request_cancel,
+    request_change_service,
+    request_claim,
+    request_mark_duplicate,
+    request_message_post,
+    request_reopen,
+    request_set_priority,
+    request_transition,
+)
+
+__all__ = [
+    "TRANSITIONS", "FilingData", "draft_delete", "drafts_purge", "request_assign", "request_cancel",
+    "request_change_service", "request_claim", "request_confirm_email", "request_draft_save",
+    "request_file_anonymous", "request_mark_duplicate", "request_message_post", "request_reopen",
+    "request_set_priority", "request_submit", "request_transition", "requests_link_to_user",
+]

@@ -20,6 +20,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Without django.contrib.sites allauth names the site after the request's host ("testserver",
         # "127.0.0.1"): the emails name the service instead.
-        context = {**context, "current_site": SimpleNamespace(
-            name="Ville de Béthune – services en ligne", domain=urlsplit(settings.SITE_URL).netloc)}
+        context = {
+            **context,
+            "current_site": SimpleNamespace(
+                name="Ville de Béthune – services en ligne", domain=urlsplit(settings.SITE_URL).netloc
+            ),
+        }
         super().send_mail(template_prefix, email, context)

@@ -24,7 +24,8 @@ Une pièce d'identité en cours de validité de chaque partenaire"""
 # (motif, site code, service code, minutes, seats, max people, min delay h, max delay days, ANTS, documents)
 # Chosen defaults: 20 min per ID card or passport file, 30 for both, 10 to hand a title over, 45 for a
 # PACS; three counters for ID cards at the Hôtel de Ville, two at Victor Hugo, one for the other motifs; a
-# family books its ID cards together, one seat (counter) per person, so at most as many as counters; PACS booked a week ahead at least (the documents are checked before the appointment).
+# family books its ID cards together, one seat (counter) per person, so at most as many as counters;
+# PACS booked a week ahead at least (the documents are checked before the appointment).
 AGENDAS = [
     (Motif.CNI, "hdv", "rdv-cni-passeport", 20, 3, 3, 24, 60, True, _TITLE_DOCUMENTS),
     (Motif.PASSEPORT, "hdv", "rdv-cni-passeport", 20, 1, 1, 24, 60, True, _TITLE_DOCUMENTS),

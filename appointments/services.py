@@ -379,18 +379,16 @@ def booking_cancel_by_service(
             "Nous vous prions de nous en excuser ; vous pouvez prendre un nouveau rendez-vous en ligne."
         )
         if request.status not in (Status.RESOLVED, Status.REJECTED, Status.CANCELLED):
+            # A public change of status (the resident's timeline shows it) told by the booking's own email,
+            # which carries the link to book again.
             request_transition(
-                request=request, to_status=Status.REJECTED, actor=agent, message=message, public=False
+                request=request,
+                to_status=Status.REJECTED,
+                actor=agent,
+                message=message,
+                notify_template="appointments/booking_cancelled",
+                notify_context={"reason": reason},
             )
-            event = request.events.order_by("-id").first()
-            recipient = request.requester_email
-            if event is not None and recipient:
-                notification_enqueue(
-                    event=event,
-                    template="appointments/booking_cancelled",
-                    recipient=recipient,
-                    context={"reason": reason},
-                )
     return locked
 
 

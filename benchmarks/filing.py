@@ -1,4 +1,4 @@
-"""Filing a valid request through the view (issue 3): the resident's POST to /demarches/<code>/ with the Django
+"""Filing a valid request through the view (issue 3): the resident's POST to /demarches/<code>/ with the
 test client on the configured database. Tasks are published to Celery's in-memory transport, as they would be
 to Redis in production, so the timing is the web request's, not the worker's receipt rendering."""
 
@@ -22,8 +22,9 @@ def _resident() -> User:
 
     from accounts import roles
 
-    user, created = User.objects.get_or_create(email="bench.habitant@example.fr",
-                                               defaults={"first_name": "Banc", "last_name": "Essai"})
+    user, created = User.objects.get_or_create(
+        email="bench.habitant@example.fr", defaults={"first_name": "Banc", "last_name": "Essai"}
+    )
     if created:
         user.groups.add(Group.objects.get(name=roles.RESIDENT))
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -39,9 +40,14 @@ def run(report, args) -> None:
     try:
         samples = []
         for index in range(WARMUP + RUNS):
-            payload = {"street": "rue Hoche", "street_number": "12", "address_details": "devant le n° 12",
-                       "description": "Un trou profond s'est formé dans la chaussée, dangereux pour les vélos.",
-                       "submission_key": str(uuid.uuid4()), "action": "envoyer"}
+            payload = {
+                "street": "rue Hoche",
+                "street_number": "12",
+                "address_details": "devant le n° 12",
+                "description": "Un trou profond s'est formé dans la chaussée, dangereux pour les vélos.",
+                "submission_key": str(uuid.uuid4()),
+                "action": "envoyer",
+            }
             started = time.perf_counter()
             response = client.post("/demarches/nid-de-poule/", payload)
             elapsed = (time.perf_counter() - started) * 1000
@@ -50,5 +56,9 @@ def run(report, args) -> None:
                 samples.append(elapsed)
     finally:
         celery_app.conf.task_always_eager = eager
-    report.add("Dépôt d'une demande valide par la vue (POST, client de test)", samples, target="médiane ≤ 40 ms",
-               notes=f"{Request.objects.count()} demandes en base")
+    report.add(
+        "Dépôt d'une demande valide par la vue (POST, client de test)",
+        samples,
+        target="médiane ≤ 40 ms",
+        notes=f"{Request.objects.count()} demandes en base",
+    )

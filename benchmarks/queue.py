@@ -28,11 +28,15 @@ def _ensure_data(scale: int) -> None:
     missing = scale - Request.objects.count()
     if missing > 0:
         print(f"   génération de {missing} demandes…", flush=True)
-        generate_requests(count=missing, seed=Request.objects.aggregate(m=Max("pk"))["m"] or 42,
-                          progress=lambda line: print(f"   {line}", flush=True))
+        generate_requests(
+            count=missing,
+            seed=Request.objects.aggregate(m=Max("pk"))["m"] or 42,
+            progress=lambda line: print(f"   {line}", flush=True),
+        )
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE requests_app_request" if connection.vendor == "postgresql"
-                       else "ANALYZE")
+        cursor.execute(
+            "VACUUM ANALYZE requests_app_request" if connection.vendor == "postgresql" else "ANALYZE"
+        )
 
 
 def _time(client: Client, url: str, runs: int = RUNS) -> tuple[list[float], int]:
@@ -60,8 +64,12 @@ def run(report, args) -> None:
     client = Client()
     client.force_login(agent)
     samples, queries = _time(client, "/guichet/")
-    report.add(f"File du guichet, onglet par défaut, 50 lignes ({total:_} demandes)".replace("_", " "), samples,
-               target="médiane ≤ 25 ms, p95 ≤ 50 ms", notes=f"{queries} requêtes SQL (≤ 10)")
+    report.add(
+        f"File du guichet, onglet par défaut, 50 lignes ({total:_} demandes)".replace("_", " "),
+        samples,
+        target="médiane ≤ 25 ms, p95 ≤ 50 ms",
+        notes=f"{queries} requêtes SQL (≤ 10)",
+    )
     samples, queries = _time(client, "/guichet/?onglet=closes", runs=30)
     report.add("File du guichet, onglet « Closes »", samples, notes=f"{queries} requêtes SQL")
     supervisor = User.objects.get(email="superviseur@demo.bethune.fr")
@@ -69,7 +77,9 @@ def run(report, args) -> None:
     sup_client.force_login(supervisor)
     samples, queries = _time(sup_client, "/guichet/", runs=30)
     report.add("File du guichet, superviseur (tous les espaces)", samples, notes=f"{queries} requêtes SQL")
-    sample = Request.objects.filter(espace__code="tranquillite").exclude(contact_email="").order_by("-pk").first()
+    sample = (
+        Request.objects.filter(espace__code="tranquillite").exclude(contact_email="").order_by("-pk").first()
+    )
     samples, _ = _time(client, f"/guichet/?onglet=ouvertes&q={sample.reference}", runs=30)
     samples += _time(client, f"/guichet/?onglet=closes&q={sample.reference}", runs=30)[0]
     report.add("Recherche par référence", samples, target="≤ 50 ms")

@@ -28,14 +28,21 @@ class Report:
     def add(self, name: str, samples_ms: list[float], target: str = "", notes: str = "") -> Row:
         row = Row(name, samples_ms, target, notes)
         self.rows.append(row)
-        print(f"  {name}: médiane {row.median:.1f} ms, p95 {row.p95:.1f} ms ({len(samples_ms)} mesures) {notes}",
-              flush=True)
+        print(
+            f"  {name}: médiane {row.median:.1f} ms, p95 {row.p95:.1f} ms "
+            f"({len(samples_ms)} mesures) {notes}",
+            flush=True,
+        )
         return row
 
     def markdown(self) -> str:
-        lines = ["| scénario | mesures | médiane (ms) | p95 (ms) | objectif | remarques |",
-                 "|---|---:|---:|---:|---|---|"]
+        lines = [
+            "| scénario | mesures | médiane (ms) | p95 (ms) | objectif | remarques |",
+            "|---|---:|---:|---:|---|---|",
+        ]
         for row in self.rows:
-            lines.append(f"| {row.name} | {len(row.samples_ms)} | {row.median:.1f} | {row.p95:.1f} | {row.target} "
-                         f"| {row.notes} |")
+            lines.append(
+                f"| {row.name} | {len(row.samples_ms)} | {row.median:.1f} | {row.p95:.1f} | {row.target} "
+                f"| {row.notes} |"
+            )
         return "\n".join(lines)

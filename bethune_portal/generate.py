@@ -7,9 +7,9 @@ generated history, not activity, so no notification is queued and no receipt ren
 import datetime
 import random
 import uuid
-from enum import Enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 
 from django.db import connection, models, transaction
@@ -33,22 +33,77 @@ from requests_app.models import (
 )
 from requests_app.workdays import add_working_days
 
-FIRST_NAMES = ["Jean", "Marie", "Pierre", "Nathalie", "Karim", "Sophie", "Luc", "Isabelle", "Mohamed", "Julie",
-               "Thomas", "Camille", "Nicolas", "Sandrine", "David", "Aurélie", "Kevin", "Céline", "Bruno", "Inès"]
-LAST_NAMES = ["Dupont", "Lefebvre", "Martin", "Dubois", "Leroy", "Caron", "Delattre", "Vasseur", "Lemaire",
-              "Benali", "Duquesne", "Lecomte", "Wattel", "Deprez", "Fontaine", "Hennebelle", "Delcroix",
-              "Bertin", "Lagache", "Pruvost"]
-SENTENCES = [
-    "Le problème est visible depuis plusieurs jours.", "Merci d'intervenir rapidement, c'est dangereux.",
-    "Cela se trouve juste devant l'école.", "Plusieurs voisins se sont déjà plaints.",
-    "La situation se répète chaque semaine.", "Je reste joignable par téléphone en journée.",
-    "Il y a des sacs et des cartons éventrés sur le trottoir.", "Le lampadaire clignote toute la nuit.",
-    "Un trou important s'est formé dans la chaussée.", "La voiture n'a pas bougé depuis trois semaines.",
-    "Des tags ont été faits sur la façade pendant le week-end.", "Je souhaite un rendez-vous rapide.",
+FIRST_NAMES = [
+    "Jean",
+    "Marie",
+    "Pierre",
+    "Nathalie",
+    "Karim",
+    "Sophie",
+    "Luc",
+    "Isabelle",
+    "Mohamed",
+    "Julie",
+    "Thomas",
+    "Camille",
+    "Nicolas",
+    "Sandrine",
+    "David",
+    "Aurélie",
+    "Kevin",
+    "Céline",
+    "Bruno",
+    "Inès",
 ]
-CLOSING = ["Intervention réalisée, merci pour votre signalement.", "Votre demande a été traitée.",
-           "Les services techniques sont intervenus ce matin.", "Nous ne pouvons pas donner suite à cette demande."]
-CHANNELS = [(Channel.WEB, 55), (Channel.GUICHET, 20), (Channel.PHONE, 15), (Channel.MAIL, 5), (Channel.EMAIL, 5)]
+LAST_NAMES = [
+    "Dupont",
+    "Lefebvre",
+    "Martin",
+    "Dubois",
+    "Leroy",
+    "Caron",
+    "Delattre",
+    "Vasseur",
+    "Lemaire",
+    "Benali",
+    "Duquesne",
+    "Lecomte",
+    "Wattel",
+    "Deprez",
+    "Fontaine",
+    "Hennebelle",
+    "Delcroix",
+    "Bertin",
+    "Lagache",
+    "Pruvost",
+]
+SENTENCES = [
+    "Le problème est visible depuis plusieurs jours.",
+    "Merci d'intervenir rapidement, c'est dangereux.",
+    "Cela se trouve juste devant l'école.",
+    "Plusieurs voisins se sont déjà plaints.",
+    "La situation se répète chaque semaine.",
+    "Je reste joignable par téléphone en journée.",
+    "Il y a des sacs et des cartons éventrés sur le trottoir.",
+    "Le lampadaire clignote toute la nuit.",
+    "Un trou important s'est formé dans la chaussée.",
+    "La voiture n'a pas bougé depuis trois semaines.",
+    "Des tags ont été faits sur la façade pendant le week-end.",
+    "Je souhaite un rendez-vous rapide.",
+]
+CLOSING = [
+    "Intervention réalisée, merci pour votre signalement.",
+    "Votre demande a été traitée.",
+    "Les services techniques sont intervenus ce matin.",
+    "Nous ne pouvons pas donner suite à cette demande.",
+]
+CHANNELS = [
+    (Channel.WEB, 55),
+    (Channel.GUICHET, 20),
+    (Channel.PHONE, 15),
+    (Channel.MAIL, 5),
+    (Channel.EMAIL, 5),
+]
 PRIORITIES = [(Priority.NORMAL, 80), (Priority.LOW, 5), (Priority.HIGH, 12), (Priority.URGENT, 3)]
 
 
@@ -80,13 +135,18 @@ def _plan() -> Plan:
     for user in User.objects.filter(groups__name=roles.AGENT).prefetch_related("espaces"):
         for espace in user.espaces.all():
             agents.setdefault(espace.pk, []).append(user.pk)
-    residents = [(pk, f"{first} {last}".strip(), email) for pk, first, last, email in
-                 User.objects.filter(groups__name=roles.RESIDENT).values_list("pk", "first_name", "last_name",
-                                                                                "email")[:20000]]
+    residents = [
+        (pk, f"{first} {last}".strip(), email)
+        for pk, first, last, email in User.objects.filter(groups__name=roles.RESIDENT).values_list(
+            "pk", "first_name", "last_name", "email"
+        )[:20000]
+    ]
     return Plan(
         services=services,
         # Signalements are most of the volume (the brigade verte, voirie…); then démarches.
-        service_weights=[8 if s.kind == "signalement" else 3 if s.kind == "demarche" else 1 for s in services],
+        service_weights=[
+            8 if s.kind == "signalement" else 3 if s.kind == "demarche" else 1 for s in services
+        ],
         streets=list(Street.objects.all()),
         sites=list(Site.objects.order_by("order")),
         agents_by_espace=agents,
@@ -111,8 +171,9 @@ def _next_ids(model: type[models.Model], count: int) -> int:
     first = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                           [model._meta.db_table, first + count])
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [model._meta.db_table, first + count]
+            )
     return first
 
 
@@ -129,19 +190,43 @@ def _write(model: type[models.Model], columns: list[str], rows: Iterable[tuple])
                 written += 1
         return written
     fields = {f.column: f.attname for f in model._meta.concrete_fields}
-    batch = []
-    for row in rows:
-        batch.append(model(**{fields[c]: v for c, v in zip(columns, row, strict=True)}))
-        if len(batch) >= 2000:
-            model.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    model.objects.bulk_create(batch)
+    # bulk_create runs pre_save, which would stamp every auto_now(_add) column with the current time and
+    # lose the generated history's dates: switched off while writing (COPY above never calls pre_save).
+    stamped = [
+        f
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    saved_flags = [(f.auto_now, f.auto_now_add) for f in stamped]
+    for f in stamped:
+        f.auto_now = f.auto_now_add = False
+    try:
+        batch = []
+        for row in rows:
+            batch.append(model(**{fields[c]: v for c, v in zip(columns, row, strict=True)}))
+            if len(batch) >= 2000:
+                model.objects.bulk_create(batch)
+                written += len(batch)
+                batch = []
+        model.objects.bulk_create(batch)
+    finally:
+        for f, (auto_now, auto_now_add) in zip(stamped, saved_flags, strict=True):
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
     return written + len(batch)
 
 
-def _rows_for(rng: random.Random, plan: Plan, *, pk: int, created_at: datetime.datetime, now, tz, counters,
-              ids: dict[str, int], json_empty) -> tuple[tuple, list[tuple], list[tuple]]:
+def _rows_for(
+    rng: random.Random,
+    plan: Plan,
+    *,
+    pk: int,
+    created_at: datetime.datetime,
+    now,
+    tz,
+    counters,
+    ids: dict[str, int],
+    json_empty,
+) -> tuple[tuple, list[tuple], list[tuple]]:
     """One request with its events (submitted, then the status changes) and its closing message."""
     service = rng.choices(plan.services, plan.service_weights)[0]
     local = created_at.astimezone(tz)
@@ -154,7 +239,9 @@ def _rows_for(rng: random.Random, plan: Plan, *, pk: int, created_at: datetime.d
     site_id = rng.choice(plan.sites).pk if channel == Channel.GUICHET and plan.sites else None
     street = rng.choice(plan.streets) if (service.address_required or rng.random() < 0.3) else None
     agents = plan.agents_by_espace.get(service.espace_id, [])
-    assignee = rng.choice(agents) if agents and (not is_open or status != Status.NEW or rng.random() < 0.2) else None
+    assignee = (
+        rng.choice(agents) if agents and (not is_open or status != Status.NEW or rng.random() < 0.2) else None
+    )
     if plan.residents and channel == Channel.WEB and rng.random() < 0.6:
         requester_id, name, email = rng.choice(plan.residents)
     else:
@@ -164,15 +251,42 @@ def _rows_for(rng: random.Random, plan: Plan, *, pk: int, created_at: datetime.d
         email = f"{first}.{last}{rng.randint(1, 9999)}@example.fr".lower() if rng.random() < 0.8 else ""
     phone = f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
     closed_at = created_at + datetime.timedelta(days=min(age, rng.uniform(0.5, service.sla_days * 1.6 + 1)))
-    first_response = created_at + datetime.timedelta(hours=rng.uniform(1, 72)) if status != Status.NEW else None
+    first_response = (
+        created_at + datetime.timedelta(hours=rng.uniform(1, 72)) if status != Status.NEW else None
+    )
     if first_response and first_response > closed_at:
         first_response = closed_at
     request_row = (
-        pk, reference, service.pk, service.espace_id, channel, site_id, status, is_open, _weighted(rng, PRIORITIES),
-        requester_id, name, email, phone, street.pk if street else None, str(rng.randint(1, 180)) if street else "",
-        "", street.quartier_id if street else None, " ".join(rng.sample(SENTENCES, 2)), json_empty, assignee,
-        _due(local.date(), service.sla_days), None, created_at, created_at if is_open else closed_at, created_at,
-        first_response, None if is_open else closed_at, None, uuid.uuid4(), created_at,
+        pk,
+        reference,
+        service.pk,
+        service.espace_id,
+        channel,
+        site_id,
+        status,
+        is_open,
+        _weighted(rng, PRIORITIES),
+        requester_id,
+        name,
+        email,
+        phone,
+        street.pk if street else None,
+        str(rng.randint(1, 180)) if street else "",
+        "",
+        street.quartier_id if street else None,
+        " ".join(rng.sample(SENTENCES, 2)),
+        json_empty,
+        assignee,
+        _due(local.date(), service.sla_days),
+        None,
+        created_at,
+        created_at if is_open else closed_at,
+        created_at,
+        first_response,
+        None if is_open else closed_at,
+        None,
+        uuid.uuid4(),
+        created_at,
     )
     events, messages = [], []
 
@@ -197,14 +311,58 @@ def _rows_for(rng: random.Random, plan: Plan, *, pk: int, created_at: datetime.d
 
 
 REQUEST_COLUMNS = [
-    "id", "reference", "service_id", "espace_id", "channel", "site_id", "status", "is_open", "priority",
-    "requester_id", "contact_name", "contact_email", "contact_phone", "street_id", "street_number",
-    "address_details", "quartier_id", "description", "answers", "assignee_id", "due_date", "duplicate_of_id",
-    "created_at", "updated_at", "submitted_at", "first_response_at", "closed_at", "submission_key", "tracking_key",
+    "id",
+    "reference",
+    "service_id",
+    "espace_id",
+    "channel",
+    "site_id",
+    "status",
+    "is_open",
+    "priority",
+    "requester_id",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "street_id",
+    "street_number",
+    "address_details",
+    "quartier_id",
+    "description",
+    "answers",
+    "assignee_id",
+    "due_date",
+    "duplicate_of_id",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "first_response_at",
+    "closed_at",
+    "submission_key",
+    "tracking_key",
     "email_confirmed_at",
 ]
-EVENT_COLUMNS = ["id", "request_id", "at", "actor_id", "kind", "old_status", "new_status", "payload", "public"]
-MESSAGE_COLUMNS = ["id", "request_id", "event_id", "author_id", "from_staff", "internal", "body", "created_at"]
+EVENT_COLUMNS = [
+    "id",
+    "request_id",
+    "at",
+    "actor_id",
+    "kind",
+    "old_status",
+    "new_status",
+    "payload",
+    "public",
+]
+MESSAGE_COLUMNS = [
+    "id",
+    "request_id",
+    "event_id",
+    "author_id",
+    "from_staff",
+    "internal",
+    "body",
+    "created_at",
+]
 CHUNK = 50_000
 
 
@@ -225,8 +383,17 @@ def generate_requests(*, count: int, years: int = 3, seed: int = 42, progress=No
     for chunk_start in range(0, count, CHUNK):
         request_rows, event_rows, message_rows = [], [], []
         for index in range(chunk_start, min(count, chunk_start + CHUNK)):
-            row, events, messages = _rows_for(rng, plan, pk=first_request + index, created_at=created[index],
-                                              now=now, tz=tz, counters=counters, ids=ids, json_empty=json_empty)
+            row, events, messages = _rows_for(
+                rng,
+                plan,
+                pk=first_request + index,
+                created_at=created[index],
+                now=now,
+                tz=tz,
+                counters=counters,
+                ids=ids,
+                json_empty=json_empty,
+            )
             request_rows.append(row)
             event_rows.extend(events)
             message_rows.extend(messages)
@@ -253,21 +420,36 @@ def generate_people(*, residents: int = 5000, agents_per_espace: int = 5) -> Non
 
     resident_group = Group.objects.get(name=roles.RESIDENT)
     agent_group = Group.objects.get(name=roles.AGENT)
-    existing = set(User.objects.filter(email__endswith="@habitants.example.fr").values_list("email", flat=True))
+    existing = set(
+        User.objects.filter(email__endswith="@habitants.example.fr").values_list("email", flat=True)
+    )
     rng = random.Random(7)  # noqa: S311
-    new = [User(email=f"habitant{n}@habitants.example.fr", first_name=rng.choice(FIRST_NAMES),
-                last_name=rng.choice(LAST_NAMES), password="!") for n in range(residents)
-           if f"habitant{n}@habitants.example.fr" not in existing]
+    new = [
+        User(
+            email=f"habitant{n}@habitants.example.fr",
+            first_name=rng.choice(FIRST_NAMES),
+            last_name=rng.choice(LAST_NAMES),
+            password="!",  # noqa: S106 (Django's mark of an unusable password)
+        )
+        for n in range(residents)
+        if f"habitant{n}@habitants.example.fr" not in existing
+    ]
     User.objects.bulk_create(new, batch_size=2000)
     through = User.groups.through
-    ids = User.objects.filter(email__endswith="@habitants.example.fr").exclude(groups=resident_group).values_list(
-        "pk", flat=True)
-    through.objects.bulk_create([through(user_id=pk, group_id=resident_group.pk) for pk in ids], batch_size=2000)
+    ids = (
+        User.objects.filter(email__endswith="@habitants.example.fr")
+        .exclude(groups=resident_group)
+        .values_list("pk", flat=True)
+    )
+    through.objects.bulk_create(
+        [through(user_id=pk, group_id=resident_group.pk) for pk in ids], batch_size=2000
+    )
     for espace in Espace.objects.all():
         for n in range(agents_per_espace):
             user, created = User.objects.get_or_create(
                 email=f"agent{n}.{espace.code}@agents.example.fr",
-                defaults={"first_name": rng.choice(FIRST_NAMES), "last_name": rng.choice(LAST_NAMES)})
+                defaults={"first_name": rng.choice(FIRST_NAMES), "last_name": rng.choice(LAST_NAMES)},
+            )
             if created:
                 user.set_unusable_password()
                 user.save()

@@ -10,23 +10,32 @@ from requests_app.models import Espace, Priority, Service, Status
 class SavedFilterForm(forms.Form):
     name = forms.CharField(label=_("Nom du filtre"), max_length=80)
     query = forms.CharField(widget=forms.HiddenInput, max_length=1000, required=False)
-    shared_with = forms.ModelChoiceField(label=_("Partager avec l'espace"), queryset=Espace.objects.none(),
-                                         required=False, empty_label=_("Personne (filtre personnel)"))
+    shared_with = forms.ModelChoiceField(
+        label=_("Partager avec l'espace"),
+        queryset=Espace.objects.none(),
+        required=False,
+        empty_label=_("Personne (filtre personnel)"),
+    )
     is_default = forms.BooleanField(label=_("En faire ma vue par défaut"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         espace_ids = agent_espace_ids(user)
         self.fields["shared_with"].queryset = (
-            Espace.objects.all() if espace_ids is None else Espace.objects.filter(pk__in=espace_ids))
+            Espace.objects.all() if espace_ids is None else Espace.objects.filter(pk__in=espace_ids)
+        )
 
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("Nouveau statut"))
     template = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    message = forms.CharField(label=_("Message au demandeur"), required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text=_("Obligatoire pour clore la demande. Le demandeur le reçoit par courriel."))
+    message = forms.CharField(
+        label=_("Message au demandeur"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Obligatoire pour clore la demande. Le demandeur le reçoit par courriel."),
+    )
 
     def __init__(self, *args, allowed: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,8 +48,12 @@ class MessageForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Attribuer à"), queryset=None, required=False,
-                                      empty_label=_("Personne (remettre dans « À prendre »)"))
+    assignee = forms.ModelChoiceField(
+        label=_("Attribuer à"),
+        queryset=None,
+        required=False,
+        empty_label=_("Personne (remettre dans « À prendre »)"),
+    )
 
     def __init__(self, *args, agents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,8 +61,12 @@ class AssignForm(forms.Form):
 
 
 class ServiceChangeForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.filter(active=True)
-                                     .select_related("espace").order_by("espace__order", "name"))
+    service = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=Service.objects.filter(active=True)
+        .select_related("espace")
+        .order_by("espace__order", "name"),
+    )
 
 
 class PriorityForm(forms.Form):
@@ -57,28 +74,53 @@ class PriorityForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
-    original = forms.CharField(label=_("Référence de la demande d'origine"), max_length=20,
-                               help_text=_("Par exemple BET-2026-000123."))
-    message = forms.CharField(label=_("Message au demandeur (facultatif)"), required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    original = forms.CharField(
+        label=_("Référence de la demande d'origine"),
+        max_length=20,
+        help_text=_("Par exemple BET-2026-000123."),
+    )
+    message = forms.CharField(
+        label=_("Message au demandeur (facultatif)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
-BULK_ACTIONS = [("assign", _("Attribuer")), ("status", _("Changer le statut")), ("close", _("Clore (traitée)"))]
+BULK_ACTIONS = [
+    ("assign", _("Attribuer")),
+    ("status", _("Changer le statut")),
+    ("close", _("Clore (traitée)")),
+]
 
 
 class BulkForm(forms.Form):
     references = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
     action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
     assignee = forms.IntegerField(label=_("Agent"), required=False)
-    to_status = forms.ChoiceField(label=_("Statut"), required=False,
-                                  choices=[("", "—")] + [(s.value, s.label) for s in (
-                                      Status.IN_PROGRESS, Status.AWAITING_CITIZEN, Status.RESOLVED, Status.REJECTED)])
-    message = forms.CharField(label=_("Message au demandeur"), required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    to_status = forms.ChoiceField(
+        label=_("Statut"),
+        required=False,
+        choices=[("", "—")]
+        + [
+            (s.value, s.label)
+            for s in (Status.IN_PROGRESS, Status.AWAITING_CITIZEN, Status.RESOLVED, Status.REJECTED)
+        ],
+    )
+    message = forms.CharField(
+        label=_("Message au demandeur"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
-INTAKE_CHANNELS = [("guichet", _("Au guichet")), ("phone", _("Par téléphone")), ("mail", _("Par courrier")),
-                   ("email", _("Par courriel"))]
+INTAKE_CHANNELS = [
+    ("guichet", _("Au guichet")),
+    ("phone", _("Par téléphone")),
+    ("mail", _("Par courrier")),
+    ("email", _("Par courriel")),
+]
 
 
 def intake_form_class():
@@ -94,12 +136,18 @@ def intake_form_class():
             self.fields["contact_email"].label = _("Adresse électronique (facultatif)")
             self.fields["contact_email"].required = False
             self.fields["contact_email"].help_text = _(
-                "Si elle est connue : l'accusé de réception et les réponses y seront envoyés.")
+                "Si elle est connue : l'accusé de réception et les réponses y seront envoyés."
+            )
             self.fields["contact_phone"].label = _("Téléphone (facultatif)")
-            self.fields["channel"] = forms.ChoiceField(label=_("Canal"), choices=INTAKE_CHANNELS,
-                                                       widget=forms.RadioSelect)
-            self.fields["site"] = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.order_by("order"),
-                                                         required=False, empty_label=_("Sans objet"))
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Canal"), choices=INTAKE_CHANNELS, widget=forms.RadioSelect
+            )
+            self.fields["site"] = forms.ModelChoiceField(
+                label=_("Site"),
+                queryset=Site.objects.order_by("order"),
+                required=False,
+                empty_label=_("Sans objet"),
+            )
 
         def clean(self):
             data = super().clean()

@@ -67,13 +67,25 @@ class QueueFilters:
         filters.tab = params.get("onglet") if params.get("onglet") in TABS else DEFAULT_TAB
         filters.status = params.get("statut") if params.get("statut") in Status.values else ""
         filters.channel = params.get("canal") if params.get("canal") in Channel.values else ""
-        filters.sort = params.get("tri") if params.get("tri") in SORTS else (
-            "recentes" if filters.tab == "closes" else "echeance")
-        filters.assignee = params.get("agent", "") if params.get("agent", "") in ("moi", "personne") or (
-            params.get("agent", "").isdigit()) else ""
+        filters.sort = (
+            params.get("tri")
+            if params.get("tri") in SORTS
+            else ("recentes" if filters.tab == "closes" else "echeance")
+        )
+        filters.assignee = (
+            params.get("agent", "")
+            if params.get("agent", "") in ("moi", "personne") or (params.get("agent", "").isdigit())
+            else ""
+        )
         filters.q = params.get("q", "").strip()[:200]
-        for name, attr in (("service", "service"), ("espace", "espace"), ("site", "site"),
-                           ("quartier", "quartier"), ("priorite", "priority"), ("page", "page")):
+        for name, attr in (
+            ("service", "service"),
+            ("espace", "espace"),
+            ("site", "site"),
+            ("quartier", "quartier"),
+            ("priorite", "priority"),
+            ("page", "page"),
+        ):
             value = params.get(name, "")
             if value.isdigit():
                 setattr(filters, attr, int(value))
@@ -112,6 +124,20 @@ def _tab(requests: QuerySet[Request], tab: str, user: User, today: datetime.date
     return requests.filter(is_open=False).exclude(status=Status.DRAFT)
 
 
+def phone_matches(field_name: str, typed: str) -> Q:
+    """Numbers are stored as typed ("06 12 34 56 78", "0612345678", "06.12.34.56.78"): match the typed form
+    and the usual spellings of its digits, each a LIKE that the trigram index on the column serves."""
+    digits = re.sub(r"\D", "", typed)
+    spellings = {typed.strip(), digits} - {""}
+    if len(digits) % 2 == 0:
+        pairs = [digits[i : i + 2] for i in range(0, len(digits), 2)]
+        spellings |= {" ".join(pairs), ".".join(pairs)}
+    condition = Q()
+    for spelling in sorted(spellings):
+        condition |= Q(**{f"{field_name}__icontains": spelling})
+    return condition
+
+
 def _search(requests: QuerySet[Request], q: str) -> QuerySet[Request]:
     """Reference, email, phone, name or words of the description, each by the index made for it
     (requests_app migration 0003: trigram and French full-text GIN indexes on PostgreSQL)."""
@@ -121,31 +147,33 @@ def _search(requests: QuerySet[Request], q: str) -> QuerySet[Request]:
         return requests.filter(contact_email=q.lower())
     digits = re.sub(r"\D", "", q)
     if len(digits) >= 6 and len(digits) >= len(q.replace(" ", "").replace(".", "")) - 1:
-        # Numbers are stored as typed ("06 12 34 56 78", "0612345678", "06.12.34.56.78"): look for the typed
-        # form and the usual spellings of its digits, each a LIKE the trigram index serves.
-        spellings = {q.strip(), digits}
-        if len(digits) % 2 == 0:
-            pairs = [digits[i:i + 2] for i in range(0, len(digits), 2)]
-            spellings |= {" ".join(pairs), ".".join(pairs)}
-        phone = Q()
-        for spelling in spellings:
-            phone |= Q(contact_phone__icontains=spelling)
-        return requests.filter(phone)
+        return requests.filter(phone_matches("contact_phone", q))
     if connection.vendor == "postgresql":
         # The expression is the one the GIN index is built on (req_description_fts), so the index serves it.
         fts = RawSQL(
             """to_tsvector('french'::regconfig, "requests_app_request"."description")"""
-            " @@ plainto_tsquery('french'::regconfig, %s)", [q], output_field=BooleanField())
+            " @@ plainto_tsquery('french'::regconfig, %s)",
+            [q],
+            output_field=BooleanField(),
+        )
         return requests.alias(fts=fts).filter(Q(fts=True) | Q(contact_name__icontains=q))
     return requests.filter(Q(contact_name__icontains=q) | Q(description__icontains=q))
 
 
-def queue_queryset(*, user: User, filters: QueueFilters, today: datetime.date | None = None) -> QuerySet[Request]:
+def queue_queryset(
+    *, user: User, filters: QueueFilters, today: datetime.date | None = None
+) -> QuerySet[Request]:
     today = today or timezone.localdate()
     requests = _tab(_scope(user), filters.tab, user, today)
-    exact = {"status": filters.status, "channel": filters.channel, "service_id": filters.service,
-             "espace_id": filters.espace, "site_id": filters.site, "quartier_id": filters.quartier,
-             "priority": filters.priority}
+    exact = {
+        "status": filters.status,
+        "channel": filters.channel,
+        "service_id": filters.service,
+        "espace_id": filters.espace,
+        "site_id": filters.site,
+        "quartier_id": filters.quartier,
+        "priority": filters.priority,
+    }
     requests = requests.filter(**{key: value for key, value in exact.items() if value})
     if filters.assignee == "moi":
         requests = requests.filter(assignee=user)
@@ -169,10 +197,25 @@ def queue_rows(queryset: QuerySet[Request], *, page: int) -> tuple[list[Request]
     work (it dominated with six joins) and the rows small."""
     start = (page - 1) * PAGE_SIZE
     rows = list(
-        queryset.select_related("assignee")
-        .only("reference", "status", "priority", "channel", "due_date", "created_at", "contact_name",
-              "street_number", "is_open", "service_id", "espace_id", "street_id", "quartier_id", "site_id",
-              "assignee__first_name", "assignee__last_name", "assignee__email")[start:start + PAGE_SIZE + 1]
+        queryset.select_related("assignee").only(
+            "reference",
+            "status",
+            "priority",
+            "channel",
+            "due_date",
+            "created_at",
+            "contact_name",
+            "street_number",
+            "is_open",
+            "service_id",
+            "espace_id",
+            "street_id",
+            "quartier_id",
+            "site_id",
+            "assignee__first_name",
+            "assignee__last_name",
+            "assignee__email",
+        )[start : start + PAGE_SIZE + 1]
     )
     names = reference_names()
     for row in rows:
@@ -213,14 +256,18 @@ def queue_counts(*, user: User, today: datetime.date | None = None) -> dict[str,
     """Counts of the open tabs in one query over the open rows of the agent's espaces (the partial index
     req_open_espace_due); the closed tab is never counted."""
     today = today or timezone.localdate()
-    counts = _scope(user).filter(is_open=True).aggregate(
-        **{
-            "a-traiter": Count("pk", filter=Q(assignee__isnull=True)),
-            "mes-demandes": Count("pk", filter=Q(assignee=user)),
-            "en-attente": Count("pk", filter=Q(status=Status.AWAITING_CITIZEN)),
-            "en-retard": Count("pk", filter=Q(due_date__lt=today)),
-            "ouvertes": Count("pk"),
-        }
+    counts = (
+        _scope(user)
+        .filter(is_open=True)
+        .aggregate(
+            **{
+                "a-traiter": Count("pk", filter=Q(assignee__isnull=True)),
+                "mes-demandes": Count("pk", filter=Q(assignee=user)),
+                "en-attente": Count("pk", filter=Q(status=Status.AWAITING_CITIZEN)),
+                "en-retard": Count("pk", filter=Q(due_date__lt=today)),
+                "ouvertes": Count("pk"),
+            }
+        )
     )
     return counts
 
@@ -244,10 +291,15 @@ def filter_choices() -> FilterChoices:
             espaces=list(Espace.objects.order_by("order").values_list("pk", "name")),
             sites=list(Site.objects.order_by("order").values_list("pk", "name")),
             quartiers=list(Quartier.objects.order_by("name").values_list("pk", "name")),
-            agents=[(pk, f"{first} {last}".strip() or email) for pk, first, last, email in
-                    User.objects.filter(is_active=True, groups__name__in=[roles.AGENT, roles.SUPERVISOR])
-                    .distinct().order_by("last_name", "first_name").values_list("pk", "first_name", "last_name",
-                                                                                 "email")],
+            agents=[
+                (pk, f"{first} {last}".strip() or email)
+                for pk, first, last, email in User.objects.filter(
+                    is_active=True, groups__name__in=[roles.AGENT, roles.SUPERVISOR]
+                )
+                .distinct()
+                .order_by("last_name", "first_name")
+                .values_list("pk", "first_name", "last_name", "email")
+            ],
         )
         cache.set("guichet:filter-choices:v1", choices, 300)
     return choices
@@ -262,9 +314,19 @@ def saved_filters_for(*, user: User) -> list[SavedFilter]:
 def request_get_for_agent(*, user: User, reference: str) -> Request:
     """A request of the agent's espaces, or 404 (also for a reference that exists elsewhere)."""
     return get_object_or_404(
-        _scope(user).select_related("service", "espace", "assignee", "quartier", "street", "site", "requester",
-                                    "duplicate_of", "created_by"),
-        reference=reference)
+        _scope(user).select_related(
+            "service",
+            "espace",
+            "assignee",
+            "quartier",
+            "street",
+            "site",
+            "requester",
+            "duplicate_of",
+            "created_by",
+        ),
+        reference=reference,
+    )
 
 
 def requests_for_bulk(*, user: User, references: list[str]) -> tuple[list[Request], list[str]]:
@@ -280,18 +342,23 @@ def reply_templates_for(*, request: Request) -> QuerySet[ReplyTemplate]:
 
 def agents_for_assignment(*, request: Request) -> QuerySet[User]:
     """Who a request can be given to: agents of its espace, and supervisors."""
-    return (User.objects.filter(is_active=True)
-            .filter(Q(espaces=request.espace_id, groups__name=roles.AGENT) | Q(groups__name=roles.SUPERVISOR))
-            .distinct().order_by("last_name", "first_name"))
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(espaces=request.espace_id, groups__name=roles.AGENT) | Q(groups__name=roles.SUPERVISOR))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
 
 def staff_timeline(*, request: Request):
     """The whole history (public and internal) with authors, for the agent's request page."""
-    return request.events.select_related("actor", "message").prefetch_related("message__attachments").order_by(
-        "at", "id")
+    return (
+        request.events.select_related("actor", "message")
+        .prefetch_related("message__attachments")
+        .order_by("at", "id")
+    )
 
 
 def ensure_agent(user: User) -> None:
     if not (user.is_authenticated and user.is_agent):
         raise Http404
-

@@ -25,7 +25,8 @@ def _request_from(token: str, *, salt: str, max_age: int | None = None) -> Reque
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
         request = Request.objects.select_related("service", "espace", "street", "quartier", "requester").get(
-            pk=int(data["r"]))
+            pk=int(data["r"])
+        )
     except (signing.BadSignature, KeyError, TypeError, ValueError, Request.DoesNotExist):
         return None
     return request if request.tracking_key.hex == data.get("k") else None

@@ -66,8 +66,9 @@ def service_catalogue(*, query: str = "") -> QuerySet[Service]:
 
 
 def service_get_for_filing(*, code: str) -> Service:
-    return get_object_or_404(Service.objects.select_related("espace").prefetch_related("fields"),
-                             code=code, active=True)
+    return get_object_or_404(
+        Service.objects.select_related("espace").prefetch_related("fields"), code=code, active=True
+    )
 
 
 def street_suggestions(*, query: str, limit: int = 10) -> list[Street]:
@@ -90,15 +91,21 @@ def street_match(*, typed: str) -> Street | None:
 
 
 def _detail_queryset() -> QuerySet[Request]:
-    return Request.objects.select_related("service", "espace", "street", "quartier", "requester", "assignee",
-                                          "site", "duplicate_of")
+    return Request.objects.select_related(
+        "service", "espace", "street", "quartier", "requester", "assignee", "site", "duplicate_of"
+    )
 
 
-def request_list_for_requester(*, user, status: str = "", service_code: str = "", query: str = ""
-                               ) -> QuerySet[Request]:
-    """"Mes demandes": submitted requests of the user (drafts are listed apart), newest first."""
-    requests = (Request.objects.filter(requester=user).exclude(status=Status.DRAFT)
-                .select_related("service", "street").order_by("-created_at"))
+def request_list_for_requester(
+    *, user, status: str = "", service_code: str = "", query: str = ""
+) -> QuerySet[Request]:
+    """ "Mes demandes": submitted requests of the user (drafts are listed apart), newest first."""
+    requests = (
+        Request.objects.filter(requester=user)
+        .exclude(status=Status.DRAFT)
+        .select_related("service", "street")
+        .order_by("-created_at")
+    )
     if status == "open":
         requests = requests.filter(is_open=True)
     elif status == "closed":
@@ -108,25 +115,32 @@ def request_list_for_requester(*, user, status: str = "", service_code: str = ""
     if service_code:
         requests = requests.filter(service__code=service_code)
     if query.strip():
-        requests = requests.filter(Q(reference__icontains=query.strip()) | Q(description__icontains=query.strip()))
+        requests = requests.filter(
+            Q(reference__icontains=query.strip()) | Q(description__icontains=query.strip())
+        )
     return requests
 
 
 def draft_list_for_requester(*, user) -> QuerySet[Request]:
-    return Request.objects.filter(requester=user, status=Status.DRAFT).select_related("service").order_by(
-        "-updated_at")
+    return (
+        Request.objects.filter(requester=user, status=Status.DRAFT)
+        .select_related("service")
+        .order_by("-updated_at")
+    )
 
 
 def draft_get_for_requester(*, user, pk: int) -> Request:
-    return get_object_or_404(Request.objects.select_related("service"), pk=pk, requester=user,
-                             status=Status.DRAFT)
+    return get_object_or_404(
+        Request.objects.select_related("service"), pk=pk, requester=user, status=Status.DRAFT
+    )
 
 
 def request_get_for_requester(*, user, reference: str) -> Request:
     """The user's own submitted request; 404 for anyone else's or an unknown reference (never 403, which
     would confirm that the reference exists)."""
-    return get_object_or_404(_detail_queryset().exclude(status=Status.DRAFT), reference=reference,
-                             requester=user)
+    return get_object_or_404(
+        _detail_queryset().exclude(status=Status.DRAFT), reference=reference, requester=user
+    )
 
 
 def request_may_see(*, user, request: Request) -> bool:
@@ -145,7 +159,9 @@ def public_timeline(*, request: Request) -> list[RequestEvent]:
     return list(
         request.events.filter(public=True)
         .select_related("message", "actor")
-        .prefetch_related(Prefetch("message__attachments", queryset=Attachment.objects.filter(internal=False)))
+        .prefetch_related(
+            Prefetch("message__attachments", queryset=Attachment.objects.filter(internal=False))
+        )
         .order_by("at", "id")
     )
 
@@ -155,7 +171,9 @@ def public_attachments(*, request: Request) -> QuerySet[Attachment]:
 
 
 def attachment_get(*, request: Request, pk: int, include_internal: bool = False) -> Attachment:
-    attachments = request.attachments.all() if include_internal else request.attachments.filter(internal=False)
+    attachments = (
+        request.attachments.all() if include_internal else request.attachments.filter(internal=False)
+    )
     return get_object_or_404(attachments, pk=pk)
 
 
@@ -188,8 +206,11 @@ def request_for_submission_key(*, key, user=None) -> Request | None:
 def services_of_requester(*, user) -> QuerySet[Service]:
     """The services the user has filed under: the choices of the "Mes demandes" service filter."""
     # One filter() call: both conditions apply to the same request row (drafts have no reference).
-    return (Service.objects.filter(requests__requester=user, requests__reference__isnull=False)
-            .distinct().order_by("name"))
+    return (
+        Service.objects.filter(requests__requester=user, requests__reference__isnull=False)
+        .distinct()
+        .order_by("name")
+    )
 
 
 def request_get_for_user(*, user, reference: str) -> Request:

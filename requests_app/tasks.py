@@ -29,8 +29,13 @@ def notification_sweep_task() -> int:
     return len(due)
 
 
-@shared_task(name="requests_app.tasks.receipt_render_task", bind=True, max_retries=3,
-             autoretry_for=(OSError,), retry_backoff=True)
+@shared_task(
+    name="requests_app.tasks.receipt_render_task",
+    bind=True,
+    max_retries=3,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+)
 def receipt_render_task(self, request_id: int) -> int:
     from requests_app.documents import receipt_ensure
 

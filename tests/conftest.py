@@ -48,6 +48,37 @@ def pytest_runtest_setup(item):
                 pytest.skip(reason)
 
 
+def ensure_reference_data() -> None:
+    """Roles and the town's reference data come from data migrations; a transactional test (browser, worker,
+    race) empties every table when it ends, so the next tests would find none. Reload them when missing
+    (the migration functions are idempotent)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+    from requests_app.models import Espace
+
+    if not Group.objects.filter(name=roles.RESIDENT).exists():
+        import_module("accounts.migrations.0002_roles").create_roles(apps, None)
+    if not Espace.objects.exists():
+        import_module("requests_app.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if names & {"transactional_db", "live_server"} or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Each test writes its uploads and PDFs in its own folder.

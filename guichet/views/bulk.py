@@ -18,10 +18,16 @@ def bulk(request):
         if assignee is None:
             raise Http404
     try:
-        result = bulk_apply(agent=request.user, references=references, action=request.POST.get("action", ""),
-                            assignee=assignee, to_status=request.POST.get("to_status", ""),
-                            message=request.POST.get("message", ""))
+        result = bulk_apply(
+            agent=request.user,
+            references=references,
+            action=request.POST.get("action", ""),
+            assignee=assignee,
+            to_status=request.POST.get("to_status", ""),
+            message=request.POST.get("message", ""),
+        )
     except ServiceError as error:
-        return render(request, "guichet/bulk_result.html", {"error": error.message, "limit": BULK_LIMIT},
-                      status=400)
+        return render(
+            request, "guichet/bulk_result.html", {"error": error.message, "limit": BULK_LIMIT}, status=400
+        )
     return render(request, "guichet/bulk_result.html", {"result": result})

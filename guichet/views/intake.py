@@ -1,6 +1,8 @@
 """Intake on behalf: an agent files any service's request for someone at the counter, on the phone, by
 mail or email, for a resident with an account or a contact without one."""
 
+import re
+
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +12,7 @@ from accounts import roles
 from accounts.models import User
 from guichet.access import agent_required
 from guichet.forms import intake_form_class
+from guichet.selectors import phone_matches
 from requests_app import services
 from requests_app.errors import ServiceError
 from requests_app.models import Channel, Service
@@ -21,25 +24,36 @@ def _residents(query: str) -> list[User]:
     if len(query) < 2:
         return []
     words = query.split()
-    condition = Q(email__iexact=query) | Q(phone__icontains=query.replace(" ", ""))
+    condition = Q(email__iexact=query)
+    if re.search(r"\d", query):
+        condition |= phone_matches("phone", query)
     name = Q()
     for word in words:
         name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    return list(User.objects.filter(condition | name, is_active=True, groups__name=roles.RESIDENT)
-                .distinct().order_by("last_name", "first_name")[:20])
+    return list(
+        User.objects.filter(condition | name, is_active=True, groups__name=roles.RESIDENT)
+        .distinct()
+        .order_by("last_name", "first_name")[:20]
+    )
 
 
 @agent_required
 def intake(request):
     """Step 1: who is asking (search an account or go on with a contact) and for which service."""
     query = request.GET.get("q", "")
-    return render(request, "guichet/intake/start.html", {
-        "query": query,
-        "residents": _residents(query),
-        "services": Service.objects.filter(active=True).select_related("espace").order_by("espace__order", "name"),
-        "channels": Channel.choices,
-        "chosen": request.GET.get("usager", ""),
-    })
+    return render(
+        request,
+        "guichet/intake/start.html",
+        {
+            "query": query,
+            "residents": _residents(query),
+            "services": Service.objects.filter(active=True)
+            .select_related("espace")
+            .order_by("espace__order", "name"),
+            "channels": Channel.choices,
+            "chosen": request.GET.get("usager", ""),
+        },
+    )
 
 
 @agent_required
@@ -53,24 +67,36 @@ def intake_form(request, code: str):
     form_class = intake_form_class()
     initial = {"channel": request.GET.get("canal", "guichet")}
     if requester is not None:
-        initial.update(contact_name=requester.get_full_name(), contact_email=requester.email,
-                       contact_phone=requester.phone)
+        initial.update(
+            contact_name=requester.get_full_name(),
+            contact_email=requester.email,
+            contact_phone=requester.phone,
+        )
     form = form_class(request.POST or None, request.FILES or None, service=service, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.filing_data()
         try:
             filed = services.request_submit(
-                service=service, requester=requester, data=data, channel=form.cleaned_data["channel"],
-                site=form.cleaned_data["site"], created_by=request.user,
-                submission_key=form.cleaned_data.get("submission_key"))
+                service=service,
+                requester=requester,
+                data=data,
+                channel=form.cleaned_data["channel"],
+                site=form.cleaned_data["site"],
+                created_by=request.user,
+                submission_key=form.cleaned_data.get("submission_key"),
+            )
         except ServiceError as error:
             form.add_service_error(error)
         else:
             messages.success(request, _("Demande %(ref)s enregistrée.") % {"ref": filed.reference})
             return redirect("guichet:intake_done", filed.reference)
     status = 400 if request.method == "POST" else 200
-    return render(request, "guichet/intake/form.html", {"form": form, "service": service, "requester": requester},
-                  status=status)
+    return render(
+        request,
+        "guichet/intake/form.html",
+        {"form": form, "service": service, "requester": requester},
+        status=status,
+    )
 
 
 @agent_required

@@ -19,8 +19,21 @@ from guichet.models import SavedFilter
 from requests_app.models import Channel, Priority, Status
 
 # Query parameters that make up a view (saved filters keep these, not the page number).
-VIEW_PARAMS = ["onglet", "statut", "service", "espace", "canal", "site", "quartier", "agent", "priorite", "du",
-               "au", "q", "tri"]
+VIEW_PARAMS = [
+    "onglet",
+    "statut",
+    "service",
+    "espace",
+    "canal",
+    "site",
+    "quartier",
+    "agent",
+    "priorite",
+    "du",
+    "au",
+    "q",
+    "tri",
+]
 
 
 def _view_query(params: QueryDict) -> str:
@@ -40,7 +53,8 @@ def queue(request):
     today = timezone.localdate()
     espace_ids = agent_espace_ids(request.user)
     rows, has_next = selectors.queue_rows(
-        selectors.queue_queryset(user=request.user, filters=filters, today=today), page=filters.page)
+        selectors.queue_queryset(user=request.user, filters=filters, today=today), page=filters.page
+    )
     view_query = _view_query(params)
     context = {
         "filters": filters,
@@ -57,11 +71,18 @@ def queue(request):
         "statuses": [(value, label) for value, label in Status.choices if value != Status.DRAFT],
         "channels": Channel.choices,
         "priorities": Priority.choices,
-        "sorts": [("echeance", _("Échéance")), ("recentes", _("Plus récentes")), ("anciennes", _("Plus anciennes")),
-                  ("priorite", _("Priorité"))],
+        "sorts": [
+            ("echeance", _("Échéance")),
+            ("recentes", _("Plus récentes")),
+            ("anciennes", _("Plus anciennes")),
+            ("priorite", _("Priorité")),
+        ],
         # From the cached menus: the share menu costs no query (the form validates the choice on POST).
-        "share_espaces": [(pk, name) for pk, name in selectors.filter_choices().espaces
-                          if espace_ids is None or pk in espace_ids],
+        "share_espaces": [
+            (pk, name)
+            for pk, name in selectors.filter_choices().espaces
+            if espace_ids is None or pk in espace_ids
+        ],
     }
     template = "guichet/queue/_results.html" if request.htmx else "guichet/queue/queue.html"
     return render(request, template, context)
@@ -76,10 +97,17 @@ def saved_filter_create(request):
         try:
             if data["is_default"]:
                 SavedFilter.objects.filter(owner=request.user, is_default=True).update(is_default=False)
-            SavedFilter.objects.create(owner=request.user, name=data["name"], query=data["query"],
-                                       shared_with=data["shared_with"], is_default=data["is_default"])
+            SavedFilter.objects.create(
+                owner=request.user,
+                name=data["name"],
+                query=data["query"],
+                shared_with=data["shared_with"],
+                is_default=data["is_default"],
+            )
         except IntegrityError:
-            messages.error(request, _("Vous avez déjà un filtre nommé « %(name)s ».") % {"name": data["name"]})
+            messages.error(
+                request, _("Vous avez déjà un filtre nommé « %(name)s ».") % {"name": data["name"]}
+            )
         else:
             messages.success(request, _("Filtre « %(name)s » enregistré.") % {"name": data["name"]})
         return redirect(f"{reverse('guichet:queue')}?{data['query']}")
@@ -101,8 +129,24 @@ class _Echo:
         return value
 
 
-CSV_HEADERS = ["Référence", "Déposée le", "Service", "Espace", "Canal", "Site", "Statut", "Priorité", "Demandeur",
-               "Courriel", "Téléphone", "Adresse", "Quartier", "Agent", "Échéance", "Close le"]
+CSV_HEADERS = [
+    "Référence",
+    "Déposée le",
+    "Service",
+    "Espace",
+    "Canal",
+    "Site",
+    "Statut",
+    "Priorité",
+    "Demandeur",
+    "Courriel",
+    "Téléphone",
+    "Adresse",
+    "Quartier",
+    "Agent",
+    "Échéance",
+    "Close le",
+]
 
 
 @agent_required
@@ -112,25 +156,39 @@ def export_csv(request):
     whether it holds fifty rows or a hundred thousand."""
     filters = selectors.QueueFilters.from_query(request.GET)
     queryset = selectors.queue_queryset(user=request.user, filters=filters).select_related(
-        "service", "espace", "site", "quartier", "street", "assignee")
+        "service", "espace", "site", "quartier", "street", "assignee"
+    )
     writer = csv.writer(_Echo(), delimiter=";")
-    status_labels, channel_labels, priority_labels = dict(Status.choices), dict(Channel.choices), dict(
-        Priority.choices)
+    status_labels, channel_labels, priority_labels = (
+        dict(Status.choices),
+        dict(Channel.choices),
+        dict(Priority.choices),
+    )
     tz = timezone.get_current_timezone()
 
     def lines():
         yield "\ufeff" + writer.writerow(CSV_HEADERS)  # BOM: Excel opens French accents right
         for r in queryset.iterator(chunk_size=2000):
-            yield writer.writerow([
-                r.reference, r.created_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), r.service.name, r.espace.name,
-                channel_labels.get(r.channel, r.channel), r.site.name if r.site_id else "",
-                status_labels.get(r.status, r.status), priority_labels.get(r.priority, r.priority),
-                r.contact_name, r.contact_email, r.contact_phone,
-                f"{r.street_number} {r.street.name}".strip() if r.street_id else "",
-                r.quartier.name if r.quartier_id else "", str(r.assignee) if r.assignee_id else "",
-                r.due_date.strftime("%d/%m/%Y") if r.due_date else "",
-                r.closed_at.astimezone(tz).strftime("%d/%m/%Y") if r.closed_at else "",
-            ])
+            yield writer.writerow(
+                [
+                    r.reference,
+                    r.created_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
+                    r.service.name,
+                    r.espace.name,
+                    channel_labels.get(r.channel, r.channel),
+                    r.site.name if r.site_id else "",
+                    status_labels.get(r.status, r.status),
+                    priority_labels.get(r.priority, r.priority),
+                    r.contact_name,
+                    r.contact_email,
+                    r.contact_phone,
+                    f"{r.street_number} {r.street.name}".strip() if r.street_id else "",
+                    r.quartier.name if r.quartier_id else "",
+                    str(r.assignee) if r.assignee_id else "",
+                    r.due_date.strftime("%d/%m/%Y") if r.due_date else "",
+                    r.closed_at.astimezone(tz).strftime("%d/%m/%Y") if r.closed_at else "",
+                ]
+            )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

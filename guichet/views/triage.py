@@ -11,7 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guichet import selectors
 from guichet.access import agent_required
-from guichet.forms import AssignForm, DuplicateForm, MessageForm, PriorityForm, ServiceChangeForm, TransitionForm
+from guichet.forms import (
+    AssignForm,
+    DuplicateForm,
+    MessageForm,
+    PriorityForm,
+    ServiceChangeForm,
+    TransitionForm,
+)
 from guichet.services.replies import reply_render
 from requests_app import services
 from requests_app.errors import ServiceError
@@ -39,11 +46,13 @@ def _context(request, req: Request, **forms) -> dict:
         "attachments": req.attachments.all(),
         "answers": [(f.label, req.answers[f.key]) for f in req.service.fields.all() if f.key in req.answers],
         "reply_templates": templates,
-        "transition_form": forms.get("transition_form") or TransitionForm(
-            allowed=_allowed(req), initial={"message": initial_message}),
+        "transition_form": forms.get("transition_form")
+        or TransitionForm(allowed=_allowed(req), initial={"message": initial_message}),
         "message_form": forms.get("message_form") or MessageForm(initial={"body": initial_message}),
-        "assign_form": forms.get("assign_form") or AssignForm(
-            agents=selectors.agents_for_assignment(request=req), initial={"assignee": req.assignee_id}),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(
+            agents=selectors.agents_for_assignment(request=req), initial={"assignee": req.assignee_id}
+        ),
         "service_form": forms.get("service_form") or ServiceChangeForm(initial={"service": req.service_id}),
         "priority_form": forms.get("priority_form") or PriorityForm(initial={"priority": req.priority}),
         "duplicate_form": forms.get("duplicate_form") or DuplicateForm(),
@@ -95,7 +104,9 @@ def claim(request, req: Request):
 def assign(request, req: Request):
     form = AssignForm(request.POST, agents=selectors.agents_for_assignment(request=req))
     if not form.is_valid():
-        return _refused(request, req, ServiceError(_("Choisissez un agent de la liste.")), "assign_form", form)
+        return _refused(
+            request, req, ServiceError(_("Choisissez un agent de la liste.")), "assign_form", form
+        )
     try:
         services.request_assign(request=req, actor=request.user, assignee=form.cleaned_data["assignee"])
     except ServiceError as error:
@@ -108,11 +119,20 @@ def assign(request, req: Request):
 def transition(request, req: Request):
     form = TransitionForm(request.POST, allowed=_allowed(req))
     if not form.is_valid():
-        return _refused(request, req, ServiceError(_("Ce changement de statut n'est pas possible.")),
-                        "transition_form", form)
+        return _refused(
+            request,
+            req,
+            ServiceError(_("Ce changement de statut n'est pas possible.")),
+            "transition_form",
+            form,
+        )
     try:
-        services.request_transition(request=req, to_status=form.cleaned_data["to_status"], actor=request.user,
-                                    message=form.cleaned_data["message"])
+        services.request_transition(
+            request=req,
+            to_status=form.cleaned_data["to_status"],
+            actor=request.user,
+            message=form.cleaned_data["message"],
+        )
     except ServiceError as error:
         return _refused(request, req, error, "transition_form", form)
     messages.success(request, _("Statut mis à jour ; le demandeur est prévenu."))
@@ -123,16 +143,23 @@ def transition(request, req: Request):
 def message(request, req: Request):
     form = MessageForm(request.POST)
     if not form.is_valid():
-        return _refused(request, req, ServiceError(_("Écrivez votre message."), field="body"), "message_form",
-                        form)
+        return _refused(
+            request, req, ServiceError(_("Écrivez votre message."), field="body"), "message_form", form
+        )
     try:
-        services.request_message_post(request=req, author=request.user, body=form.cleaned_data["body"],
-                                      files=request.FILES.getlist("files"),
-                                      internal=form.cleaned_data["internal"])
+        services.request_message_post(
+            request=req,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            files=request.FILES.getlist("files"),
+            internal=form.cleaned_data["internal"],
+        )
     except ServiceError as error:
         return _refused(request, req, error, "message_form", form)
-    messages.success(request, _("Note interne ajoutée.") if form.cleaned_data["internal"] else _(
-        "Message envoyé au demandeur."))
+    messages.success(
+        request,
+        _("Note interne ajoutée.") if form.cleaned_data["internal"] else _("Message envoyé au demandeur."),
+    )
     return redirect("guichet:request_detail", req.reference)
 
 
@@ -140,8 +167,13 @@ def message(request, req: Request):
 def change_service(request, req: Request):
     form = ServiceChangeForm(request.POST)
     if not form.is_valid():
-        return _refused(request, req, ServiceError(_("Choisissez un service de la liste."), field="service"),
-                        "service_form", form)
+        return _refused(
+            request,
+            req,
+            ServiceError(_("Choisissez un service de la liste."), field="service"),
+            "service_form",
+            form,
+        )
     try:
         services.request_change_service(request=req, actor=request.user, service=form.cleaned_data["service"])
     except ServiceError as error:
@@ -159,8 +191,9 @@ def change_service(request, req: Request):
 def set_priority(request, req: Request):
     form = PriorityForm(request.POST)
     if not form.is_valid():
-        return _refused(request, req, ServiceError(_("Priorité inconnue."), field="priority"), "priority_form",
-                        form)
+        return _refused(
+            request, req, ServiceError(_("Priorité inconnue."), field="priority"), "priority_form", form
+        )
     services.request_set_priority(request=req, actor=request.user, priority=form.cleaned_data["priority"])
     messages.success(request, _("Priorité modifiée."))
     return redirect("guichet:request_detail", req.reference)
@@ -170,17 +203,29 @@ def set_priority(request, req: Request):
 def mark_duplicate(request, req: Request):
     form = DuplicateForm(request.POST)
     if not form.is_valid():
-        return _refused(request, req, ServiceError(_("Indiquez la référence de la demande d'origine."),
-                                                   field="original"), "duplicate_form", form)
+        return _refused(
+            request,
+            req,
+            ServiceError(_("Indiquez la référence de la demande d'origine."), field="original"),
+            "duplicate_form",
+            form,
+        )
     try:
-        original = selectors.request_get_for_agent(user=request.user, reference=form.cleaned_data["original"]
-                                                   .strip().upper())
+        original = selectors.request_get_for_agent(
+            user=request.user, reference=form.cleaned_data["original"].strip().upper()
+        )
     except Http404:
-        return _refused(request, req, ServiceError(_("Aucune demande de vos espaces ne porte cette référence."),
-                                                   field="original"), "duplicate_form", form)
+        return _refused(
+            request,
+            req,
+            ServiceError(_("Aucune demande de vos espaces ne porte cette référence."), field="original"),
+            "duplicate_form",
+            form,
+        )
     try:
-        services.request_mark_duplicate(request=req, actor=request.user, original=original,
-                                        message=form.cleaned_data["message"])
+        services.request_mark_duplicate(
+            request=req, actor=request.user, original=original, message=form.cleaned_data["message"]
+        )
     except ServiceError as error:
         return _refused(request, req, error, "duplicate_form", form)
     messages.success(request, _("Demande close comme doublon de %(ref)s.") % {"ref": original.reference})
@@ -194,8 +239,12 @@ def receipt(request, reference: str):
 
     req = selectors.request_get_for_agent(user=request.user, reference=reference)
     document = receipt_ensure(request_id=req.pk)
-    return FileResponse(document.file.open("rb"), as_attachment=request.GET.get("imprimer") != "1",
-                        filename=document.filename, content_type="application/pdf")
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=request.GET.get("imprimer") != "1",
+        filename=document.filename,
+        content_type="application/pdf",
+    )
 
 
 @agent_required
@@ -203,7 +252,8 @@ def receipt(request, reference: str):
 def attachment(request, reference: str, pk: int):
     req = selectors.request_get_for_agent(user=request.user, reference=reference)
     item = attachment_get(request=req, pk=pk, include_internal=True)
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                            content_type=item.content_type)
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

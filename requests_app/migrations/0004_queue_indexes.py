@@ -9,7 +9,9 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="request",
-            index=models.Index(condition=models.Q(("is_open", True)), fields=["due_date", "id"], name="req_open_due"),
+            index=models.Index(
+                condition=models.Q(("is_open", True)), fields=["due_date", "id"], name="req_open_due"
+            ),
         ),
         migrations.AddIndex(
             model_name="request",

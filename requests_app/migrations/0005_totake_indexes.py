@@ -5,27 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('requests_app', '0004_queue_indexes'),
+        ("requests_app", "0004_queue_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='request',
-            name='req_open_espace_due',
+            model_name="request",
+            name="req_open_espace_due",
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(condition=models.Q(('is_open', True)), fields=['espace', 'due_date', 'id'], include=('assignee', 'status'), name='req_open_espace_due'),
+            model_name="request",
+            index=models.Index(
+                condition=models.Q(("is_open", True)),
+                fields=["espace", "due_date", "id"],
+                include=("assignee", "status"),
+                name="req_open_espace_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(condition=models.Q(('assignee__isnull', True), ('is_open', True)), fields=['espace', 'due_date', 'id'], name='req_totake_espace_due'),
+            model_name="request",
+            index=models.Index(
+                condition=models.Q(("assignee__isnull", True), ("is_open", True)),
+                fields=["espace", "due_date", "id"],
+                name="req_totake_espace_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(condition=models.Q(('assignee__isnull', True), ('is_open', True)), fields=['due_date', 'id'], name='req_totake_due'),
+            model_name="request",
+            index=models.Index(
+                condition=models.Q(("assignee__isnull", True), ("is_open", True)),
+                fields=["due_date", "id"],
+                name="req_totake_due",
+            ),
         ),
     ]

@@ -169,7 +169,9 @@ class Request(models.Model):
                 condition=Q(is_open=True, assignee__isnull=True),
             ),
             models.Index(
-                fields=["due_date", "id"], name="req_totake_due", condition=Q(is_open=True, assignee__isnull=True)
+                fields=["due_date", "id"],
+                name="req_totake_due",
+                condition=Q(is_open=True, assignee__isnull=True),
             ),
             models.Index(
                 fields=["assignee", "due_date", "id"], name="req_open_assignee_due", condition=Q(is_open=True)

@@ -25,8 +25,22 @@ from requests_app.services.workflow import (
 )
 
 __all__ = [
-    "TRANSITIONS", "FilingData", "draft_delete", "drafts_purge", "request_assign", "request_cancel",
-    "request_change_service", "request_claim", "request_confirm_email", "request_draft_save",
-    "request_file_anonymous", "request_mark_duplicate", "request_message_post", "request_reopen",
-    "request_set_priority", "request_submit", "request_transition", "requests_link_to_user",
+    "TRANSITIONS",
+    "FilingData",
+    "draft_delete",
+    "drafts_purge",
+    "request_assign",
+    "request_cancel",
+    "request_change_service",
+    "request_claim",
+    "request_confirm_email",
+    "request_draft_save",
+    "request_file_anonymous",
+    "request_mark_duplicate",
+    "request_message_post",
+    "request_reopen",
+    "request_set_priority",
+    "request_submit",
+    "request_transition",
+    "requests_link_to_user",
 ]

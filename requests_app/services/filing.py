@@ -66,18 +66,26 @@ def _validate(*, service: Service, data: FilingData, existing_files: int = 0) ->
     if len(data.description) > settings.PORTAL_MAX_DESCRIPTION:
         raise ServiceError(
             f"La description ne peut pas dépasser {settings.PORTAL_MAX_DESCRIPTION} caractères "
-            f"(elle en compte {len(data.description)}).", field="description", code="too_long")
+            f"(elle en compte {len(data.description)}).",
+            field="description",
+            code="too_long",
+        )
     if service.address_required and data.street is None:
         raise ServiceError("Indiquez une adresse à Béthune.", field="street", code="required")
     for service_field in service.fields.all():
         if service_field.required and service_field.field_type != "file":
             value = data.answers.get(service_field.key)
             if value in (None, "", []):
-                raise ServiceError(f"Ce champ est obligatoire : {service_field.label}.",
-                                   field=f"extra_{service_field.key}", code="required")
+                raise ServiceError(
+                    f"Ce champ est obligatoire : {service_field.label}.",
+                    field=f"extra_{service_field.key}",
+                    code="required",
+                )
     checked = uploads_check(data.files, already=existing_files)
     if service.attachment_required and not checked and not existing_files:
-        raise ServiceError("Une pièce jointe est obligatoire pour cette démarche.", field="files", code="required")
+        raise ServiceError(
+            "Une pièce jointe est obligatoire pour cette démarche.", field="files", code="required"
+        )
     return checked
 
 
@@ -99,8 +107,14 @@ def _apply(request: Request, *, service: Service, data: FilingData) -> None:
 
 def attachments_store(request: Request, files: list[CheckedUpload], *, by: User | None, message=None) -> None:
     for upload in files:
-        attachment = Attachment(request=request, message=message, original_name=upload.name,
-                                content_type=upload.content_type, size=upload.size, uploaded_by=by)
+        attachment = Attachment(
+            request=request,
+            message=message,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+            uploaded_by=by,
+        )
         attachment.file.save(upload.name, upload.file, save=False)
         attachment.save()
 
@@ -113,15 +127,18 @@ def _snapshot_requester(data: FilingData, requester: User | None) -> None:
         data.contact_phone = data.contact_phone or requester.phone
 
 
-def request_draft_save(*, service: Service, requester: User, data: FilingData, draft: Request | None = None
-                       ) -> Request:
+def request_draft_save(
+    *, service: Service, requester: User, data: FilingData, draft: Request | None = None
+) -> Request:
     """Save (or update) a resident's draft; files are kept with it. Drafts expire after PORTAL_DRAFT_DAYS."""
     if draft is not None and (draft.status != Status.DRAFT or draft.requester_id != requester.pk):
         raise ServiceError("Ce brouillon n'existe plus.", code="not_draft")
     if len(data.description) > settings.PORTAL_MAX_DESCRIPTION:
         raise ServiceError(
             f"La description ne peut pas dépasser {settings.PORTAL_MAX_DESCRIPTION} caractères.",
-            field="description", code="too_long")
+            field="description",
+            code="too_long",
+        )
     existing = draft.attachments.count() if draft else 0
     checked = uploads_check(data.files, already=existing)
     _snapshot_requester(data, requester)
@@ -130,14 +147,24 @@ def request_draft_save(*, service: Service, requester: User, data: FilingData, d
         _apply(request, service=service, data=data)
         request.save()
         if draft is None:
-            RequestEvent.objects.create(request=request, actor=requester, kind=EventKind.CREATED,
-                                        new_status=Status.DRAFT, public=False)
+            RequestEvent.objects.create(
+                request=request,
+                actor=requester,
+                kind=EventKind.CREATED,
+                new_status=Status.DRAFT,
+                public=False,
+            )
         attachments_store(request, checked, by=requester)
     return request
 
 
-def _submit_locked(request: Request, *, actor: User | None, checked: list[CheckedUpload],
-                   notify_template: str | None = "submitted") -> tuple[Request, RequestEvent]:
+def _submit_locked(
+    request: Request,
+    *,
+    actor: User | None,
+    checked: list[CheckedUpload],
+    notify_template: str | None = "submitted",
+) -> tuple[Request, RequestEvent]:
     """Turn a saved row into a submitted request, inside the caller's transaction."""
     now = timezone.now()
     request.reference = reference_next(year=timezone.localdate(now).year)
@@ -148,7 +175,11 @@ def _submit_locked(request: Request, *, actor: User | None, checked: list[Checke
     request.save()
     attachments_store(request, checked, by=actor)
     event = RequestEvent.objects.create(
-        request=request, actor=actor, kind=EventKind.SUBMITTED, old_status=Status.DRAFT, new_status=Status.NEW,
+        request=request,
+        actor=actor,
+        kind=EventKind.SUBMITTED,
+        old_status=Status.DRAFT,
+        new_status=Status.NEW,
         payload={"channel": request.channel, "site": request.site.name if request.site_id else ""},
     )
     from requests_app.tasks import receipt_render_task
@@ -179,11 +210,16 @@ def request_submit(
         existing = Request.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return existing
-    if draft is not None and (draft.status != Status.DRAFT or draft.requester_id != getattr(requester, "pk", None)):
+    if draft is not None and (
+        draft.status != Status.DRAFT or draft.requester_id != getattr(requester, "pk", None)
+    ):
         raise ServiceError("Ce brouillon a déjà été envoyé ou n'existe plus.", code="not_draft")
     if requester is None and not (data.contact_name or data.contact_email or data.contact_phone):
-        raise ServiceError("Indiquez au moins un nom et un moyen de contacter le demandeur.",
-                           field="contact_name", code="required")
+        raise ServiceError(
+            "Indiquez au moins un nom et un moyen de contacter le demandeur.",
+            field="contact_name",
+            code="required",
+        )
     existing_files = draft.attachments.count() if draft else 0
     checked = _validate(service=service, data=data, existing_files=existing_files)
     _snapshot_requester(data, requester)
@@ -199,8 +235,9 @@ def request_submit(
             # person in front of them. Only then may the request later join an account with that address.
             if requester is not None or channel != Channel.WEB:
                 request.email_confirmed_at = timezone.now()
-            request, _event = _submit_locked(request, actor=created_by or requester, checked=checked,
-                                             notify_template=notify_template)
+            request, _event = _submit_locked(
+                request, actor=created_by or requester, checked=checked, notify_template=notify_template
+            )
             return request
     except IntegrityError:
         if submission_key is not None:
@@ -210,8 +247,9 @@ def request_submit(
         raise
 
 
-def request_file_anonymous(*, service: Service, data: FilingData, submission_key: uuid.UUID | None = None
-                           ) -> Request:
+def request_file_anonymous(
+    *, service: Service, data: FilingData, submission_key: uuid.UUID | None = None
+) -> Request:
     """A signalement by someone without an account: kept as a draft until the link sent to the email
     address is followed (request_confirm_email), so nobody files in someone else's name."""
     if not service.allow_anonymous:
@@ -231,8 +269,13 @@ def request_file_anonymous(*, service: Service, data: FilingData, submission_key
             _apply(request, service=service, data=data)
             request.save()
             attachments_store(request, checked, by=None)
-            event = RequestEvent.objects.create(request=request, kind=EventKind.CREATED, new_status=Status.DRAFT,
-                                                public=False, payload={"anonymous": True})
+            event = RequestEvent.objects.create(
+                request=request,
+                kind=EventKind.CREATED,
+                new_status=Status.DRAFT,
+                public=False,
+                payload={"anonymous": True},
+            )
             notification_enqueue(event=event, template="confirm_email", recipient=request.contact_email)
     except IntegrityError:
         existing = Request.objects.filter(submission_key=submission_key).first() if submission_key else None
@@ -288,6 +331,7 @@ def requests_link_to_user(*, user: User, email: str) -> int:
         for request in rows:
             request.requester = user
             request.save(update_fields=["requester", "updated_at"])
-            RequestEvent.objects.create(request=request, actor=user, kind=EventKind.LINKED, public=False,
-                                        payload={"email": email})
+            RequestEvent.objects.create(
+                request=request, actor=user, kind=EventKind.LINKED, public=False, payload={"email": email}
+            )
     return len(rows)

@@ -28,11 +28,14 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
-def notification_enqueue(*, event: RequestEvent, template: str, recipient: str, context: dict | None = None,
-                         channel: str = "email") -> Notification:
+def notification_enqueue(
+    *, event: RequestEvent, template: str, recipient: str, context: dict | None = None, channel: str = "email"
+) -> Notification:
     """Write the outbox row with the event (call inside the event's transaction); sent after commit."""
     notification, created = Notification.objects.get_or_create(
-        event=event, channel=channel, recipient=recipient.lower(),
+        event=event,
+        channel=channel,
+        recipient=recipient.lower(),
         defaults={"request_id": event.request_id, "template": template, "context": context or {}},
     )
     if created:
@@ -44,7 +47,9 @@ def notification_enqueue(*, event: RequestEvent, template: str, recipient: str, 
 
 
 def _claimable(now: datetime.datetime) -> Q:
-    due = Q(status=NotificationStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    due = Q(status=NotificationStatus.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
     stale = Q(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_STALE_AFTER)
     return due | stale
 
@@ -52,7 +57,8 @@ def _claimable(now: datetime.datetime) -> Q:
 def notification_claim(*, notification_id: int, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     claimed = Notification.objects.filter(_claimable(now), pk=notification_id).update(
-        status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
     return claimed == 1
 
 
@@ -77,7 +83,8 @@ def notification_deliver(*, notification_id: int) -> str:
         )
         return "failed" if gave_up else "retry"
     Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
-        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="")
+        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
     return "sent"
 
 
@@ -86,5 +93,6 @@ def notifications_due(*, now: datetime.datetime | None = None, limit: int = 500)
     now = now or timezone.now()
     return list(
         Notification.objects.filter(_claimable(now), created_at__lt=now - SWEEP_GRACE)
-        .order_by("created_at").values_list("pk", flat=True)[:limit]
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
     )

@@ -19,7 +19,13 @@ from requests_app.uploads import uploads_check
 
 # The one table of allowed transitions (ARCHITECTURE.md). Draft → new happens only by submission.
 TRANSITIONS: dict[str, set[str]] = {
-    Status.NEW: {Status.IN_PROGRESS, Status.AWAITING_CITIZEN, Status.RESOLVED, Status.REJECTED, Status.CANCELLED},
+    Status.NEW: {
+        Status.IN_PROGRESS,
+        Status.AWAITING_CITIZEN,
+        Status.RESOLVED,
+        Status.REJECTED,
+        Status.CANCELLED,
+    },
     Status.IN_PROGRESS: {Status.AWAITING_CITIZEN, Status.RESOLVED, Status.REJECTED, Status.CANCELLED},
     Status.AWAITING_CITIZEN: {Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED},
     Status.RESOLVED: {Status.IN_PROGRESS},
@@ -43,26 +49,49 @@ NOTIFY_TEMPLATE = {
 def _lock(request: Request) -> Request:
     # of=("self",): lock the request row only. The requester is a nullable join (LEFT OUTER JOIN), which
     # PostgreSQL refuses to lock ("FOR UPDATE cannot be applied to the nullable side of an outer join").
-    return (Request.objects.select_for_update(of=("self",)).select_related("service", "requester")
-            .get(pk=request.pk))
+    return (
+        Request.objects.select_for_update(of=("self",))
+        .select_related("service", "requester")
+        .get(pk=request.pk)
+    )
 
 
 def _is_requester(request: Request, actor: User | None) -> bool:
     return actor is not None and request.requester_id is not None and request.requester_id == actor.pk
 
 
-def _message(request: Request, event: RequestEvent, *, author: User | None, body: str, from_staff: bool,
-             internal: bool = False) -> Message:
+def _message(
+    request: Request,
+    event: RequestEvent,
+    *,
+    author: User | None,
+    body: str,
+    from_staff: bool,
+    internal: bool = False,
+) -> Message:
     if len(body) > settings.PORTAL_MAX_DESCRIPTION:
-        raise ServiceError(f"Le message ne peut pas dépasser {settings.PORTAL_MAX_DESCRIPTION} caractères.",
-                           field="body", code="too_long")
-    return Message.objects.create(request=request, event=event, author=author, body=body.strip(),
-                                  from_staff=from_staff, internal=internal)
+        raise ServiceError(
+            f"Le message ne peut pas dépasser {settings.PORTAL_MAX_DESCRIPTION} caractères.",
+            field="body",
+            code="too_long",
+        )
+    return Message.objects.create(
+        request=request,
+        event=event,
+        author=author,
+        body=body.strip(),
+        from_staff=from_staff,
+        internal=internal,
+    )
 
 
-def _notify_requester(request: Request, event: RequestEvent, template: str) -> None:
+def _notify_requester(
+    request: Request, event: RequestEvent, template: str, context: dict | None = None
+) -> None:
     if request.requester_email:
-        notification_enqueue(event=event, template=template, recipient=request.requester_email)
+        notification_enqueue(
+            event=event, template=template, recipient=request.requester_email, context=context
+        )
 
 
 def _set_status(request: Request, to_status: str, *, now: datetime.datetime) -> None:
@@ -74,61 +103,93 @@ def _set_status(request: Request, to_status: str, *, now: datetime.datetime) -> 
         request.closed_at = None
 
 
-def request_transition(*, request: Request, to_status: str, actor: User | None, message: str = "",
-                       public: bool = True, as_requester: bool = False) -> Request:
+def request_transition(
+    *,
+    request: Request,
+    to_status: str,
+    actor: User | None,
+    message: str = "",
+    public: bool = True,
+    as_requester: bool = False,
+    notify_template: str | None = None,
+    notify_context: dict | None = None,
+) -> Request:
     """Move a request along the status machine. Closing (resolved, rejected) needs a message to the
     requester; the requester may only cancel a new request, reopen a recently resolved one, or answer.
-    `as_requester`: the requester acts without an account (the tracking link), so `actor` is None."""
+    `as_requester`: the requester acts without an account (the tracking link), so `actor` is None.
+    `notify_template`: a domain app's own email for this change (a booking cancelled by the service, with
+    the link to book again) instead of the spine's generic one."""
     with transaction.atomic():
         locked = _lock(request)
         old = locked.status
         if to_status not in TRANSITIONS.get(old, set()):
             raise TransitionNotAllowed(
                 f"Impossible de passer une demande « {Status(old).label} » à « {Status(to_status).label} ».",
-                code="transition")
+                code="transition",
+            )
         by_requester = as_requester or (_is_requester(locked, actor) and not (actor and actor.is_agent))
         if by_requester and (old, to_status) not in REQUESTER_TRANSITIONS:
-            raise TransitionNotAllowed("Vous ne pouvez pas effectuer cette action sur votre demande.",
-                                       code="transition")
+            raise TransitionNotAllowed(
+                "Vous ne pouvez pas effectuer cette action sur votre demande.", code="transition"
+            )
         now = timezone.now()
         if by_requester and old == Status.RESOLVED:
             limit = locked.closed_at + datetime.timedelta(days=settings.PORTAL_REOPEN_DAYS)
             if now > limit:
                 raise TransitionNotAllowed(
-                    f"Une demande ne peut être rouverte que dans les {settings.PORTAL_REOPEN_DAYS} jours qui suivent "
-                    "sa résolution. Faites une nouvelle demande.", code="reopen_late")
+                    f"Une demande ne peut être rouverte que dans les {settings.PORTAL_REOPEN_DAYS} jours "
+                    "qui suivent "
+                    "sa résolution. Faites une nouvelle demande.",
+                    code="reopen_late",
+                )
         if to_status in CLOSING and not message.strip():
-            raise ServiceError("Écrivez un message au demandeur pour clore la demande.", field="message",
-                               code="required")
+            raise ServiceError(
+                "Écrivez un message au demandeur pour clore la demande.", field="message", code="required"
+            )
         _set_status(locked, to_status, now=now)
         if not by_requester and locked.first_response_at is None:
             locked.first_response_at = now
         locked.save()
         kind = EventKind.INFO_REQUESTED if to_status == Status.AWAITING_CITIZEN else EventKind.STATUS
-        event = RequestEvent.objects.create(request=locked, actor=actor, kind=kind, old_status=old,
-                                            new_status=to_status, public=public,
-                                            payload={"reopened": old == Status.RESOLVED})
+        event = RequestEvent.objects.create(
+            request=locked,
+            actor=actor,
+            kind=kind,
+            old_status=old,
+            new_status=to_status,
+            public=public,
+            payload={"reopened": old == Status.RESOLVED},
+        )
         if message.strip():
             _message(locked, event, author=actor, body=message, from_staff=not by_requester)
         if not by_requester and public:
-            _notify_requester(locked, event, NOTIFY_TEMPLATE[to_status])
+            _notify_requester(locked, event, notify_template or NOTIFY_TEMPLATE[to_status], notify_context)
     return locked
 
 
 def request_cancel(*, request: Request, actor: User | None, as_requester: bool = False) -> Request:
-    return request_transition(request=request, to_status=Status.CANCELLED, actor=actor,
-                              as_requester=as_requester)
+    return request_transition(
+        request=request, to_status=Status.CANCELLED, actor=actor, as_requester=as_requester
+    )
 
 
-def request_reopen(*, request: Request, actor: User | None, message: str = "", as_requester: bool = False
-                   ) -> Request:
-    return request_transition(request=request, to_status=Status.IN_PROGRESS, actor=actor, message=message,
-                              as_requester=as_requester)
+def request_reopen(
+    *, request: Request, actor: User | None, message: str = "", as_requester: bool = False
+) -> Request:
+    return request_transition(
+        request=request, to_status=Status.IN_PROGRESS, actor=actor, message=message, as_requester=as_requester
+    )
 
 
-def request_message_post(*, request: Request, author: User | None, body: str,
-                         files: list[UploadedFile] | None = None, internal: bool = False,
-                         as_requester: bool = False) -> Message:
+def request_message_post(
+    *,
+    request: Request,
+    author: User | None,
+    body: str,
+    files: list[UploadedFile] | None = None,
+    internal: bool = False,
+    as_requester: bool = False,
+) -> Message:
     """A message in the thread. From the requester (as_requester, or the account that filed it): answering
     a request for information puts the request back in progress. From an agent: the requester is emailed;
     an internal note is never shown nor sent to the requester."""
@@ -142,22 +203,32 @@ def request_message_post(*, request: Request, author: User | None, body: str,
         if locked.status == Status.DRAFT:
             raise ServiceError("Envoyez d'abord la demande.", code="draft")
         if from_requester and not locked.is_open:
-            raise ServiceError("Cette demande est close : rouvrez-la ou faites une nouvelle demande.",
-                               code="closed")
+            raise ServiceError(
+                "Cette demande est close : rouvrez-la ou faites une nouvelle demande.", code="closed"
+            )
         checked = uploads_check(files or [], already=locked.attachments.count())
         now = timezone.now()
         if from_requester and locked.status == Status.AWAITING_CITIZEN:
             _set_status(locked, Status.IN_PROGRESS, now=now)
-            RequestEvent.objects.create(request=locked, actor=author, kind=EventKind.STATUS,
-                                        old_status=Status.AWAITING_CITIZEN, new_status=Status.IN_PROGRESS)
+            RequestEvent.objects.create(
+                request=locked,
+                actor=author,
+                kind=EventKind.STATUS,
+                old_status=Status.AWAITING_CITIZEN,
+                new_status=Status.IN_PROGRESS,
+            )
         if not from_requester and not internal and locked.first_response_at is None:
             locked.first_response_at = now
         locked.save()
-        event = RequestEvent.objects.create(request=locked, actor=author,
-                                            kind=EventKind.NOTE if internal else EventKind.MESSAGE,
-                                            public=not internal)
-        message = _message(locked, event, author=author, body=body, from_staff=not from_requester,
-                           internal=internal)
+        event = RequestEvent.objects.create(
+            request=locked,
+            actor=author,
+            kind=EventKind.NOTE if internal else EventKind.MESSAGE,
+            public=not internal,
+        )
+        message = _message(
+            locked, event, author=author, body=body, from_staff=not from_requester, internal=internal
+        )
         attachments_store(locked, checked, by=author, message=message)
         if checked:
             for attachment in message.attachments.all():
@@ -173,25 +244,35 @@ def request_claim(*, request: Request, agent: User) -> Request:
     other is told who has it."""
     with transaction.atomic():
         won = Request.objects.filter(pk=request.pk, assignee__isnull=True, is_open=True).update(
-            assignee=agent, updated_at=timezone.now())
+            assignee=agent, updated_at=timezone.now()
+        )
         if not won:
             current = Request.objects.select_related("assignee").get(pk=request.pk)
             if current.assignee_id == agent.pk:
                 return current
             if current.assignee_id:
-                raise AlreadyTaken(f"Cette demande est déjà prise en charge par {current.assignee}.",
-                                   code="taken")
+                raise AlreadyTaken(
+                    f"Cette demande est déjà prise en charge par {current.assignee}.", code="taken"
+                )
             raise ServiceError("Cette demande est close.", code="closed")
         locked = _lock(request)
-        RequestEvent.objects.create(request=locked, actor=agent, kind=EventKind.ASSIGNED, public=False,
-                                    payload={"assignee": agent.pk, "assignee_name": str(agent), "claimed": True})
+        RequestEvent.objects.create(
+            request=locked,
+            actor=agent,
+            kind=EventKind.ASSIGNED,
+            public=False,
+            payload={"assignee": agent.pk, "assignee_name": str(agent), "claimed": True},
+        )
     return locked
 
 
 def request_assign(*, request: Request, actor: User, assignee: User | None) -> Request:
     if assignee is not None and not assignee.is_agent:
-        raise ServiceError(f"{assignee} n'est pas un agent : impossible de lui attribuer une demande.",
-                           field="assignee", code="not_agent")
+        raise ServiceError(
+            f"{assignee} n'est pas un agent : impossible de lui attribuer une demande.",
+            field="assignee",
+            code="not_agent",
+        )
     with transaction.atomic():
         locked = _lock(request)
         if not locked.is_open:
@@ -199,10 +280,17 @@ def request_assign(*, request: Request, actor: User, assignee: User | None) -> R
         previous = locked.assignee
         locked.assignee = assignee
         locked.save(update_fields=["assignee", "updated_at"])
-        RequestEvent.objects.create(request=locked, actor=actor, kind=EventKind.ASSIGNED, public=False, payload={
-            "assignee": assignee.pk if assignee else None, "assignee_name": str(assignee) if assignee else "",
-            "previous_name": str(previous) if previous else "",
-        })
+        RequestEvent.objects.create(
+            request=locked,
+            actor=actor,
+            kind=EventKind.ASSIGNED,
+            public=False,
+            payload={
+                "assignee": assignee.pk if assignee else None,
+                "assignee_name": str(assignee) if assignee else "",
+                "previous_name": str(previous) if previous else "",
+            },
+        )
     return locked
 
 
@@ -221,10 +309,17 @@ def request_change_service(*, request: Request, actor: User, service: Service) -
             start = timezone.localdate(locked.submitted_at or timezone.now())
             locked.due_date = due_date_for(service=service, start=start)
         locked.save()
-        RequestEvent.objects.create(request=locked, actor=actor, kind=EventKind.SERVICE, public=True, payload={
-            "from": previous.name, "to": service.name, "due_date": locked.due_date.isoformat()
-            if locked.due_date else None,
-        })
+        RequestEvent.objects.create(
+            request=locked,
+            actor=actor,
+            kind=EventKind.SERVICE,
+            public=True,
+            payload={
+                "from": previous.name,
+                "to": service.name,
+                "due_date": locked.due_date.isoformat() if locked.due_date else None,
+            },
+        )
     return locked
 
 
@@ -234,25 +329,41 @@ def request_set_priority(*, request: Request, actor: User, priority: int) -> Req
         old = locked.priority
         locked.priority = priority
         locked.save(update_fields=["priority", "updated_at"])
-        RequestEvent.objects.create(request=locked, actor=actor, kind=EventKind.PRIORITY, public=False,
-                                    payload={"from": old, "to": priority})
+        RequestEvent.objects.create(
+            request=locked,
+            actor=actor,
+            kind=EventKind.PRIORITY,
+            public=False,
+            payload={"from": old, "to": priority},
+        )
     return locked
 
 
 def request_mark_duplicate(*, request: Request, actor: User, original: Request, message: str = "") -> Request:
     """Close a request as a duplicate of another: the requester is told and follows the original."""
     if original.pk == request.pk:
-        raise ServiceError("Une demande ne peut pas être le doublon d'elle-même.", field="original", code="self")
+        raise ServiceError(
+            "Une demande ne peut pas être le doublon d'elle-même.", field="original", code="self"
+        )
     if original.duplicate_of_id:
-        raise ServiceError(f"{original} est elle-même un doublon : choisissez la demande d'origine.",
-                           field="original", code="chain")
+        raise ServiceError(
+            f"{original} est elle-même un doublon : choisissez la demande d'origine.",
+            field="original",
+            code="chain",
+        )
     body = message.strip() or (
         f"Votre demande a déjà été signalée sous la référence {original.reference}. Elle est traitée dans "
-        "ce dossier, dont vous pouvez suivre l'avancement.")
+        "ce dossier, dont vous pouvez suivre l'avancement."
+    )
     with transaction.atomic():
         locked = _lock(request)
         locked.duplicate_of = original
         locked.save(update_fields=["duplicate_of", "updated_at"])
-        RequestEvent.objects.create(request=locked, actor=actor, kind=EventKind.DUPLICATE, public=True,
-                                    payload={"original": original.reference})
+        RequestEvent.objects.create(
+            request=locked,
+            actor=actor,
+            kind=EventKind.DUPLICATE,
+            public=True,
+            payload={"original": original.reference},
+        )
         return request_transition(request=locked, to_status=Status.RESOLVED, actor=actor, message=body)

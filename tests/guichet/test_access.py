@@ -36,15 +36,22 @@ GUICHET_URLS = guichet_url_names()
 
 
 def with_attachment(request, agent) -> Attachment:
-    message = services.request_message_post(request=request, author=agent, body="Photo prise sur place.",
-                                            files=[png_upload()])
+    message = services.request_message_post(
+        request=request, author=agent, body="Photo prise sur place.", files=[png_upload()]
+    )
     return message.attachments.get()
 
 
 def test_the_walk_finds_the_guichet_pages():
     names = {name for name, _args in GUICHET_URLS}
-    assert {"guichet:queue", "guichet:request_detail", "guichet:claim", "guichet:bulk", "guichet:intake_form",
-            "guichet:export"} <= names
+    assert {
+        "guichet:queue",
+        "guichet:request_detail",
+        "guichet:claim",
+        "guichet:bulk",
+        "guichet:intake_form",
+        "guichet:export",
+    } <= names
 
 
 @pytest.fixture
@@ -79,8 +86,18 @@ def test_association_member_gets_404_on_the_queue(client, association_president)
     assert client.get("/guichet/").status_code == 404
 
 
-REQUEST_URLS = ["request_detail", "claim", "assign", "transition", "message", "change_service", "priority",
-                "duplicate", "receipt", "intake_done"]
+REQUEST_URLS = [
+    "request_detail",
+    "claim",
+    "assign",
+    "transition",
+    "message",
+    "change_service",
+    "priority",
+    "duplicate",
+    "receipt",
+    "intake_done",
+]
 
 
 @pytest.fixture
@@ -95,9 +112,18 @@ def famille_request(other_agent):
 def test_agent_gets_404_on_a_request_of_another_espace(client, agent, famille_request, name, method):
     request, _attachment = famille_request
     client.force_login(agent)
-    response = getattr(client, method)(reverse(f"guichet:{name}", args=[request.reference]),
-                                       {"assignee": agent.pk, "to_status": "resolved", "message": "x",
-                                        "body": "x", "service": service().pk, "priority": 4, "original": "x"})
+    response = getattr(client, method)(
+        reverse(f"guichet:{name}", args=[request.reference]),
+        {
+            "assignee": agent.pk,
+            "to_status": "resolved",
+            "message": "x",
+            "body": "x",
+            "service": service().pk,
+            "priority": 4,
+            "original": "x",
+        },
+    )
     assert response.status_code in (404, 405)
     if method == "get" and name in ("request_detail", "receipt", "intake_done"):
         assert response.status_code == 404
@@ -113,7 +139,9 @@ def test_agent_gets_404_on_a_request_of_another_espace(client, agent, famille_re
 def test_agent_gets_404_on_an_attachment_of_another_espace(client, agent, famille_request):
     request, attachment = famille_request
     client.force_login(agent)
-    assert client.get(reverse("guichet:attachment", args=[request.reference, attachment.pk])).status_code == 404
+    assert (
+        client.get(reverse("guichet:attachment", args=[request.reference, attachment.pk])).status_code == 404
+    )
 
 
 def test_unknown_reference_gets_the_same_404(client, agent):
@@ -140,4 +168,6 @@ def test_supervisor_opens_requests_of_every_espace(client, agent, famille_reques
 def test_manager_uses_the_guichet_too(client, manager_user, famille_request):
     client.force_login(manager_user)
     assert client.get("/guichet/").status_code == 200
-    assert client.get(reverse("guichet:request_detail", args=[famille_request[0].reference])).status_code == 200
+    assert (
+        client.get(reverse("guichet:request_detail", args=[famille_request[0].reference])).status_code == 200
+    )

@@ -28,8 +28,9 @@ def colleague(db):
 def test_bulk_assign_to_a_colleague(client, agent, colleague):
     requests = [file_request() for _ in range(3)]
     client.force_login(agent)
-    response = client.post(BULK, {"references": [r.reference for r in requests], "action": "assign",
-                                  "assignee": colleague.pk})
+    response = client.post(
+        BULK, {"references": [r.reference for r in requests], "action": "assign", "assignee": colleague.pk}
+    )
     assert response.status_code == 200
     assert "3 demandes traitées" in response.content.decode()
     assert {refreshed(r).assignee for r in requests} == {colleague}
@@ -38,8 +39,14 @@ def test_bulk_assign_to_a_colleague(client, agent, colleague):
 def test_bulk_close_with_a_message(client, agent):
     requests = [file_request() for _ in range(2)]
     client.force_login(agent)
-    client.post(BULK, {"references": [r.reference for r in requests], "action": "close",
-                       "message": "Les lampadaires du quartier ont été remplacés."})
+    client.post(
+        BULK,
+        {
+            "references": [r.reference for r in requests],
+            "action": "close",
+            "message": "Les lampadaires du quartier ont été remplacés.",
+        },
+    )
     for request in requests:
         request = refreshed(request)
         assert request.status == Status.RESOLVED
@@ -49,8 +56,9 @@ def test_bulk_close_with_a_message(client, agent):
 def test_bulk_close_without_a_message_is_refused_and_nothing_changes(client, agent):
     requests = [file_request() for _ in range(2)]
     client.force_login(agent)
-    response = client.post(BULK, {"references": [r.reference for r in requests], "action": "close",
-                                  "message": " "})
+    response = client.post(
+        BULK, {"references": [r.reference for r in requests], "action": "close", "message": " "}
+    )
     assert response.status_code == 400
     assert "Écrivez le message" in response.content.decode()
     assert {refreshed(r).status for r in requests} == {Status.NEW}
@@ -62,14 +70,22 @@ def test_bulk_mix_refuses_foreign_and_unknown_references_and_does_the_others(cli
     closed = file_request()
     services.request_transition(request=closed, to_status=Status.REJECTED, actor=agent, message="Non.")
     client.force_login(agent)
-    references = [mine[0].reference, famille.reference, "BET-2026-999999", closed.reference, mine[1].reference]
+    references = [
+        mine[0].reference,
+        famille.reference,
+        "BET-2026-999999",
+        closed.reference,
+        mine[1].reference,
+    ]
     response = client.post(BULK, {"references": references, "action": "assign", "assignee": colleague.pk})
     assert response.status_code == 200
     result = response.context["result"]
     assert result.done == [mine[0].reference, mine[1].reference]
     refused = dict(result.refused)
     assert set(refused) == {famille.reference, "BET-2026-999999", closed.reference}
-    assert refused[famille.reference] == refused["BET-2026-999999"] == "demande inconnue ou hors de vos espaces"
+    assert (
+        refused[famille.reference] == refused["BET-2026-999999"] == "demande inconnue ou hors de vos espaces"
+    )
     assert refused[closed.reference] == "Cette demande est close."
     body = response.content.decode()
     assert "hors de vos espaces" in body
@@ -83,8 +99,13 @@ def test_one_refusal_does_not_undo_the_others(agent):
     """Each request in its own transaction: a forbidden transition in the middle leaves the others done."""
     first, done_already, last = file_request(), file_request(), file_request()
     services.request_transition(request=done_already, to_status=Status.RESOLVED, actor=agent, message="Fait.")
-    result = bulk_apply(agent=agent, references=[first.reference, done_already.reference, last.reference],
-                        action="status", to_status=Status.AWAITING_CITIZEN, message="Précisez l'adresse.")
+    result = bulk_apply(
+        agent=agent,
+        references=[first.reference, done_already.reference, last.reference],
+        action="status",
+        to_status=Status.AWAITING_CITIZEN,
+        message="Précisez l'adresse.",
+    )
     assert result.done == [first.reference, last.reference]
     assert [ref for ref, _why in result.refused] == [done_already.reference]
     assert "Impossible de passer" in result.refused[0][1]
@@ -95,8 +116,9 @@ def test_one_refusal_does_not_undo_the_others(agent):
 def test_bulk_assign_to_a_non_agent_is_refused(client, agent, resident_user):
     request = file_request()
     client.force_login(agent)
-    response = client.post(BULK, {"references": [request.reference], "action": "assign",
-                                  "assignee": resident_user.pk})
+    response = client.post(
+        BULK, {"references": [request.reference], "action": "assign", "assignee": resident_user.pk}
+    )
     assert response.status_code == 400
     assert "n'est pas un agent" in html.unescape(response.content.decode())
     assert refreshed(request).assignee is None
@@ -106,7 +128,9 @@ def test_bulk_assign_to_an_agent_of_another_espace_is_refused_per_request(agent,
     request = file_request()
     result = bulk_apply(agent=agent, references=[request.reference], action="assign", assignee=other_agent)
     assert result.done == []
-    assert result.refused == [(request.reference, "Sophie Martin ne travaille pas pour l'espace de cette demande")]
+    assert result.refused == [
+        (request.reference, "Sophie Martin ne travaille pas pour l'espace de cette demande")
+    ]
     assert refreshed(request).assignee is None
 
 

@@ -6,6 +6,8 @@ import zoneinfo
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_app import services
@@ -22,6 +24,7 @@ from tests.guichet.factories import (
     seed,
     service,
 )
+from tests.requests_app.factories import png_upload
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -103,7 +106,9 @@ def test_agent_assigns_a_request_to_a_colleague(client, agent, colleague, filed)
 
 
 @pytest.mark.parametrize("who", ["resident", "agent_of_another_espace"])
-def test_assigning_to_someone_who_cannot_take_it_is_refused(client, agent, resident_user, other_agent, filed, who):
+def test_assigning_to_someone_who_cannot_take_it_is_refused(
+    client, agent, resident_user, other_agent, filed, who
+):
     target = resident_user if who == "resident" else other_agent
     client.force_login(agent)
     response = client.post(url("assign", filed), {"assignee": target.pk})
@@ -128,7 +133,9 @@ def test_changing_the_service_moves_the_sla_and_due_date(client, agent, resident
     request = file_request(requester=resident_user)  # éclairage public: 5 working days
     assert request.due_date == datetime.date(2026, 3, 9)
     client.force_login(agent)
-    response = client.post(url("change_service", request), {"service": service(TRANQUILLITE_OTHER_SERVICE).pk})
+    response = client.post(
+        url("change_service", request), {"service": service(TRANQUILLITE_OTHER_SERVICE).pk}
+    )
     assert response.status_code == 302
     request = refreshed(request)
     assert request.service.code == TRANQUILLITE_OTHER_SERVICE
@@ -176,19 +183,27 @@ def test_reply_template_prefills_the_message_with_the_reference_and_name(client,
 
 
 def test_reply_template_of_another_espace_is_not_offered(client, agent, filed):
-    famille = ReplyTemplateFactory(title="Réponse état civil", espace=espace("famille"), body="Acte {reference}")
+    famille = ReplyTemplateFactory(
+        title="Réponse état civil", espace=espace("famille"), body="Acte {reference}"
+    )
     client.force_login(agent)
     body = client.get(url("request_detail", filed) + f"?modele={famille.pk}").content.decode()
     assert "Réponse état civil" not in body
     assert f"Acte {filed.reference}" not in body
 
 
-def test_closing_with_a_template_message_tells_the_resident(client, agent, resident_user, filed,
-                                                            django_capture_on_commit_callbacks):
-    template = ReplyTemplateFactory(body="Bonjour {nom}, le lampadaire de votre demande {reference} est réparé.")
+def test_closing_with_a_template_message_tells_the_resident(
+    client, agent, resident_user, filed, django_capture_on_commit_callbacks
+):
+    template = ReplyTemplateFactory(
+        body="Bonjour {nom}, le lampadaire de votre demande {reference} est réparé."
+    )
     client.force_login(agent)
-    text = client.get(url("request_detail", filed) + f"?modele={template.pk}").context["transition_form"][
-        "message"].value()
+    text = (
+        client.get(url("request_detail", filed) + f"?modele={template.pk}")
+        .context["transition_form"]["message"]
+        .value()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("transition", filed), {"to_status": Status.RESOLVED, "message": text})
     assert response.status_code == 302
@@ -201,8 +216,9 @@ def test_closing_with_a_template_message_tells_the_resident(client, agent, resid
     assert "est réparé" in resident_page(client, resident_user, filed)
 
 
-def test_closing_without_a_message_is_refused_and_nothing_changes(client, agent, filed,
-                                                                  django_capture_on_commit_callbacks):
+def test_closing_without_a_message_is_refused_and_nothing_changes(
+    client, agent, filed, django_capture_on_commit_callbacks
+):
     client.force_login(agent)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("transition", filed), {"to_status": Status.RESOLVED, "message": "  "})
@@ -216,19 +232,24 @@ def test_closing_without_a_message_is_refused_and_nothing_changes(client, agent,
 def test_forbidden_transition_is_refused_and_nothing_changes(client, agent, filed):
     services.request_transition(request=filed, to_status=Status.RESOLVED, actor=agent, message="Fait.")
     client.force_login(agent)
-    response = client.post(url("transition", filed), {"to_status": Status.AWAITING_CITIZEN, "message": "Hein ?"})
+    response = client.post(
+        url("transition", filed), {"to_status": Status.AWAITING_CITIZEN, "message": "Hein ?"}
+    )
     assert response.status_code == 400
     assert "pas possible" in response.content.decode()
     assert refreshed(filed).status == Status.RESOLVED
     assert len(events(filed, EventKind.INFO_REQUESTED)) == 0
 
 
-def test_requesting_more_information_emails_the_resident(client, agent, resident_user, filed,
-                                                         django_capture_on_commit_callbacks):
+def test_requesting_more_information_emails_the_resident(
+    client, agent, resident_user, filed, django_capture_on_commit_callbacks
+):
     client.force_login(agent)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("transition", filed), {"to_status": Status.AWAITING_CITIZEN,
-                                                "message": "Quel est le numéro du lampadaire ?"})
+        client.post(
+            url("transition", filed),
+            {"to_status": Status.AWAITING_CITIZEN, "message": "Quel est le numéro du lampadaire ?"},
+        )
     assert refreshed(filed).status == Status.AWAITING_CITIZEN
     [email] = mail.outbox
     assert email.to == [resident_user.email]
@@ -239,19 +260,23 @@ def test_requesting_more_information_emails_the_resident(client, agent, resident
 # Messages and internal notes
 
 
-def test_internal_note_is_never_shown_nor_sent_to_the_resident(client, agent, resident_user, filed,
-                                                               django_capture_on_commit_callbacks):
+def test_internal_note_is_never_shown_nor_sent_to_the_resident(
+    client, agent, resident_user, filed, django_capture_on_commit_callbacks
+):
     client.force_login(agent)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("message", filed), {"body": "Voisin procédurier, prudence.", "internal": "on"})
+        response = client.post(
+            url("message", filed), {"body": "Voisin procédurier, prudence.", "internal": "on"}
+        )
     assert response.status_code == 302
     assert mail.outbox == []
     assert "Voisin procédurier" in client.get(url("request_detail", filed)).content.decode()
     assert "Voisin procédurier" not in resident_page(client, resident_user, filed)
 
 
-def test_message_to_the_resident_is_emailed_and_shown(client, agent, resident_user, filed,
-                                                      django_capture_on_commit_callbacks):
+def test_message_to_the_resident_is_emailed_and_shown(
+    client, agent, resident_user, filed, django_capture_on_commit_callbacks
+):
     client.force_login(agent)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("message", filed), {"body": "Une équipe passe jeudi."})
@@ -270,8 +295,9 @@ def test_empty_message_is_refused(client, agent, filed):
 # Duplicates
 
 
-def test_marking_a_duplicate_tells_the_resident_and_links_the_original(client, agent, resident_user, filed,
-                                                                       django_capture_on_commit_callbacks):
+def test_marking_a_duplicate_tells_the_resident_and_links_the_original(
+    client, agent, resident_user, filed, django_capture_on_commit_callbacks
+):
     original = file_request(contact_name="Marie Caron", contact_email="marie.caron@example.fr")
     client.force_login(agent)
     with django_capture_on_commit_callbacks(execute=True):
@@ -335,3 +361,24 @@ def test_receipt_of_a_request_is_a_pdf(client, agent, filed):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_request_page_query_count_does_not_grow_with_the_history(client, agent, filed):
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("request_detail", filed)).status_code == 200
+        return len(queries)
+
+    client.force_login(agent)
+    services.request_message_post(request=filed, author=agent, body="Premier message.", files=[png_upload()])
+    client.get(url("request_detail", filed))  # warm-up (session, caches)
+    few = page_queries()
+    for n in range(10):
+        services.request_message_post(
+            request=filed,
+            author=agent,
+            body=f"Note n° {n}",
+            internal=bool(n % 2),
+            files=[png_upload()] if n < 3 else [],
+        )
+    assert page_queries() == few

@@ -9,7 +9,9 @@ from bethune_portal.management.guards import refuse_in_production
 
 
 class Command(BaseCommand):
-    help = "Génère N demandes réalistes (tous canaux, services, quartiers, statuts) sur les Y dernières années."
+    help = (
+        "Génère N demandes réalistes (tous canaux, services, quartiers, statuts) sur les Y dernières années."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, required=True)
@@ -22,10 +24,15 @@ class Command(BaseCommand):
             raise CommandError("--count et --years doivent être des entiers positifs.")
         started = time.perf_counter()
         try:
-            totals = generate_requests(count=count, years=years, seed=seed,
-                                       progress=lambda line: self.stdout.write(f"  {line}"))
+            totals = generate_requests(
+                count=count, years=years, seed=seed, progress=lambda line: self.stdout.write(f"  {line}")
+            )
         except RuntimeError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"{totals['requests']} demandes, {totals['events']} événements, {totals['messages']} messages "
-            f"en {time.perf_counter() - started:.0f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{totals['requests']} demandes, {totals['events']} événements, "
+                f"{totals['messages']} messages "
+                f"en {time.perf_counter() - started:.0f} s."
+            )
+        )

@@ -6,75 +6,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('requests_app', '0002_reference_data'),
+        ("requests_app", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReplyTemplate',
+            name="ReplyTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='titre')),
-                ('body', models.TextField(verbose_name='texte')),
-                ('active', models.BooleanField(default=True, verbose_name='actif')),
-                ('espace', models.ForeignKey(blank=True, help_text='Vide : proposé à tous les espaces.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reply_templates', to='requests_app.espace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="titre")),
+                ("body", models.TextField(verbose_name="texte")),
+                ("active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "espace",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide : proposé à tous les espaces.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reply_templates",
+                        to="requests_app.espace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'modèle de réponse',
-                'verbose_name_plural': 'modèles de réponse',
-                'ordering': ['title'],
+                "verbose_name": "modèle de réponse",
+                "verbose_name_plural": "modèles de réponse",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='SavedFilter',
+            name="SavedFilter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='nom')),
-                ('query', models.CharField(max_length=1000, verbose_name='filtres')),
-                ('is_default', models.BooleanField(default=False, verbose_name='vue par défaut')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_filters', to=settings.AUTH_USER_MODEL)),
-                ('shared_with', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='saved_filters', to='requests_app.espace', verbose_name="partagé avec l'espace")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="nom")),
+                ("query", models.CharField(max_length=1000, verbose_name="filtres")),
+                ("is_default", models.BooleanField(default=False, verbose_name="vue par défaut")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_filters",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "shared_with",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_filters",
+                        to="requests_app.espace",
+                        verbose_name="partagé avec l'espace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'filtre enregistré',
-                'verbose_name_plural': 'filtres enregistrés',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'name'), name='saved_filter_name_per_owner'), models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('owner',), name='saved_filter_one_default')],
+                "verbose_name": "filtre enregistré",
+                "verbose_name_plural": "filtres enregistrés",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("owner", "name"), name="saved_filter_name_per_owner"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("owner",),
+                        name="saved_filter_one_default",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='jour')),
-                ('ticket', models.PositiveSmallIntegerField(verbose_name='ticket')),
-                ('visitor_name', models.CharField(blank=True, max_length=120, verbose_name='nom du visiteur')),
-                ('reason', models.CharField(max_length=200, verbose_name='motif')),
-                ('status', models.CharField(choices=[('waiting', 'En attente'), ('called', 'Appelé au guichet'), ('closed', 'Terminée'), ('left', 'Parti sans être reçu')], default='waiting', max_length=10, verbose_name='statut')),
-                ('arrived_at', models.DateTimeField(auto_now_add=True, verbose_name='arrivée')),
-                ('called_at', models.DateTimeField(blank=True, null=True, verbose_name='appel')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='fin')),
-                ('counter', models.CharField(blank=True, max_length=20, verbose_name='guichet')),
-                ('outcome', models.CharField(blank=True, choices=[('information', 'Information donnée'), ('request', 'Demande enregistrée'), ('redirected', 'Orienté vers un autre service')], max_length=12, verbose_name='issue')),
-                ('outcome_note', models.CharField(blank=True, max_length=200, verbose_name='précision')),
-                ('called_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('espace', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='requests_app.espace', verbose_name='espace')),
-                ('registered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='visits', to='requests_app.request', verbose_name='demande créée')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='requests_app.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="jour")),
+                ("ticket", models.PositiveSmallIntegerField(verbose_name="ticket")),
+                (
+                    "visitor_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="nom du visiteur"),
+                ),
+                ("reason", models.CharField(max_length=200, verbose_name="motif")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "En attente"),
+                            ("called", "Appelé au guichet"),
+                            ("closed", "Terminée"),
+                            ("left", "Parti sans être reçu"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("arrived_at", models.DateTimeField(auto_now_add=True, verbose_name="arrivée")),
+                ("called_at", models.DateTimeField(blank=True, null=True, verbose_name="appel")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="fin")),
+                ("counter", models.CharField(blank=True, max_length=20, verbose_name="guichet")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("information", "Information donnée"),
+                            ("request", "Demande enregistrée"),
+                            ("redirected", "Orienté vers un autre service"),
+                        ],
+                        max_length=12,
+                        verbose_name="issue",
+                    ),
+                ),
+                ("outcome_note", models.CharField(blank=True, max_length=200, verbose_name="précision")),
+                (
+                    "called_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "espace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="requests_app.espace",
+                        verbose_name="espace",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="visits",
+                        to="requests_app.request",
+                        verbose_name="demande créée",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="requests_app.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visite',
-                'verbose_name_plural': 'visites',
-                'ordering': ['arrived_at', 'id'],
-                'indexes': [models.Index(condition=models.Q(('status__in', ['waiting', 'called'])), fields=['site', 'arrived_at'], name='visit_waiting_site'), models.Index(fields=['arrived_at', 'site'], name='visit_arrived_site')],
-                'constraints': [models.UniqueConstraint(fields=('site', 'day', 'ticket'), name='visit_ticket_unique_per_site_day'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='visit_closed_has_outcome'), models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'request'), _negated=True), ('request__isnull', False), _connector='OR'), name='visit_request_outcome_linked')],
+                "verbose_name": "visite",
+                "verbose_name_plural": "visites",
+                "ordering": ["arrived_at", "id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status__in", ["waiting", "called"])),
+                        fields=["site", "arrived_at"],
+                        name="visit_waiting_site",
+                    ),
+                    models.Index(fields=["arrived_at", "site"], name="visit_arrived_site"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("site", "day", "ticket"), name="visit_ticket_unique_per_site_day"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "closed"), _negated=True),
+                            models.Q(("outcome", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="visit_closed_has_outcome",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("outcome", "request"), _negated=True),
+                            ("request__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="visit_request_outcome_linked",
+                    ),
+                ],
             },
         ),
     ]

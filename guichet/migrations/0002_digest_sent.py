@@ -6,25 +6,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('guichet', '0001_initial'),
+        ("guichet", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DigestSent',
+            name="DigestSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='jour')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='envoyé le')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="jour")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="envoyé le")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'récapitulatif envoyé',
-                'verbose_name_plural': 'récapitulatifs envoyés',
-                'constraints': [models.UniqueConstraint(fields=('user', 'day'), name='digest_sent_once_per_user_day')],
+                "verbose_name": "récapitulatif envoyé",
+                "verbose_name_plural": "récapitulatifs envoyés",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "day"), name="digest_sent_once_per_user_day")
+                ],
             },
         ),
     ]

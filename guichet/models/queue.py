@@ -12,9 +12,17 @@ class SavedFilter(models.Model):
     """A named queue view (its query string). Personal, or shared with an espace's agents."""
 
     name = models.CharField(_("nom"), max_length=80)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
-    shared_with = models.ForeignKey(Espace, on_delete=models.CASCADE, null=True, blank=True,
-                                    related_name="saved_filters", verbose_name=_("partagé avec l'espace"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    shared_with = models.ForeignKey(
+        Espace,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="saved_filters",
+        verbose_name=_("partagé avec l'espace"),
+    )
     query = models.CharField(_("filtres"), max_length=1000)
     is_default = models.BooleanField(_("vue par défaut"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -26,7 +34,9 @@ class SavedFilter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_name_per_owner"),
             # One default view per agent: the queue opens on it.
-            models.UniqueConstraint(fields=["owner"], condition=Q(is_default=True), name="saved_filter_one_default"),
+            models.UniqueConstraint(
+                fields=["owner"], condition=Q(is_default=True), name="saved_filter_one_default"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -38,9 +48,14 @@ class ReplyTemplate(models.Model):
 
     title = models.CharField(_("titre"), max_length=120)
     body = models.TextField(_("texte"))
-    espace = models.ForeignKey(Espace, on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="reply_templates",
-                               help_text=_("Vide : proposé à tous les espaces."))
+    espace = models.ForeignKey(
+        Espace,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reply_templates",
+        help_text=_("Vide : proposé à tous les espaces."),
+    )
     active = models.BooleanField(_("actif"), default=True)
 
     class Meta:

@@ -63,7 +63,8 @@ def intake_form(request, code: str):
     requester = None
     usager = request.GET.get("usager") or request.POST.get("usager")
     if usager and usager.isdigit():
-        requester = get_object_or_404(User, pk=int(usager), is_active=True)
+        # Only a resident can be filed for; a staff account is not a requester.
+        requester = get_object_or_404(User, pk=int(usager), is_active=True, groups__name=roles.RESIDENT)
     form_class = intake_form_class()
     initial = {"channel": request.GET.get("canal", "guichet")}
     if requester is not None:

@@ -2,7 +2,6 @@
 default tab of an agent of one espace (50 rows) rendered server-side, its SQL query count, and searches
 by reference and by email."""
 
-import statistics
 import time
 
 from django.db import connection
@@ -87,4 +86,47 @@ def run(report, args) -> None:
     report.add("Recherche par courriel", samples, target="≤ 50 ms")
     samples, _ = _time(client, "/guichet/?onglet=closes&q=lampadaire", runs=20)
     report.add("Recherche plein texte (« lampadaire »)", samples)
-    print(f"   médiane défaut : {statistics.median(samples):.1f} ms", flush=True)
+    run_export(report, args)
+
+
+def _export_peak(client: Client, url: str) -> tuple[int, float, float]:
+    """Rows streamed, seconds, and the peak of Python allocations (MiB) while streaming the CSV."""
+    import tracemalloc
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get(url)
+    rows = -1  # the header line
+    for chunk in response.streaming_content:
+        rows += chunk.count(b"\n")
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return rows, elapsed, peak / 2**20
+
+
+def run_export(report, args) -> None:
+    """The CSV export streams from a server-side cursor: its memory must not grow with the rows exported."""
+    if connection.vendor != "postgresql":
+        return
+    supervisor = User.objects.get(email="superviseur@demo.bethune.fr")
+    client = Client()
+    client.force_login(supervisor)
+    small = _export_peak(client, "/guichet/export.csv?onglet=closes&du=" + _days_ago(12))
+    large = _export_peak(client, "/guichet/export.csv?onglet=closes&du=" + _days_ago(120))
+    report.add(
+        f"Export CSV de {large[0]:_} lignes (streaming)".replace("_", " "),
+        [large[1] * 1000],
+        target="mémoire constante",
+        notes=f"pic mémoire Python {large[2]:.1f} Mio ; {small[0]:_} lignes : {small[2]:.1f} Mio".replace(
+            "_", " "
+        ),
+    )
+
+
+def _days_ago(days: int) -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return (timezone.localdate() - datetime.timedelta(days=days)).isoformat()

@@ -19,7 +19,7 @@ from accounts import roles
 from accounts.models import User
 from guichet.access import agent_espace_ids
 from guichet.models import ReplyTemplate, SavedFilter
-from requests_app.models import Channel, Espace, Quartier, Request, Service, Site, Status, Street
+from requests_app.models import Channel, Espace, Priority, Quartier, Request, Service, Site, Status, Street
 
 PAGE_SIZE = 50
 REFERENCE_RE = re.compile(r"^\s*BET-\d{4}-\d{1,9}\s*$", re.IGNORECASE)
@@ -160,6 +160,10 @@ def _search(requests: QuerySet[Request], q: str) -> QuerySet[Request]:
     return requests.filter(Q(contact_name__icontains=q) | Q(description__icontains=q))
 
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def queue_queryset(
     *, user: User, filters: QueueFilters, today: datetime.date | None = None
 ) -> QuerySet[Request]:
@@ -181,10 +185,13 @@ def queue_queryset(
         requests = requests.filter(assignee__isnull=True)
     elif filters.assignee:
         requests = requests.filter(assignee_id=int(filters.assignee))
+    # Local days as a range of instants, so the created_at indexes serve it (created_at__date would not).
     if filters.created_from:
-        requests = requests.filter(created_at__date__gte=filters.created_from)
+        requests = requests.filter(created_at__gte=_local_midnight(filters.created_from))
     if filters.created_to:
-        requests = requests.filter(created_at__date__lte=filters.created_to)
+        requests = requests.filter(
+            created_at__lt=_local_midnight(filters.created_to + datetime.timedelta(days=1))
+        )
     if filters.q:
         requests = _search(requests, filters.q)
     return requests.order_by(*SORTS[filters.sort])
@@ -218,12 +225,26 @@ def queue_rows(queryset: QuerySet[Request], *, page: int) -> tuple[list[Request]
         )[start : start + PAGE_SIZE + 1]
     )
     names = reference_names()
+    # Labels translated once per page and dates formatted here: per row in the template, lazy labels and
+    # the date filter cost more than the query.
+    statuses = {value: str(label) for value, label in Status.choices}
+    channels = {value: str(label) for value, label in Channel.choices}
+    priorities = {value: str(label) for value, label in Priority.choices}
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
     for row in rows:
         row.service_name = names.services.get(row.service_id, "")
         row.espace_name = names.espaces.get(row.espace_id, "")
         row.street_name = names.streets.get(row.street_id, "")
         row.quartier_name = names.quartiers.get(row.quartier_id, "")
         row.site_name = names.sites.get(row.site_id, "")
+        row.status_label = statuses.get(row.status, row.status)
+        row.channel_label = channels.get(row.channel, row.channel)
+        row.priority_label = priorities.get(row.priority, "")
+        row.overdue = row.is_open and row.due_date is not None and row.due_date < today
+        row.due_display = row.due_date.strftime("%d/%m/%Y") if row.due_date else "—"
+        row.created_display = row.created_at.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+        row.assignee_name = str(row.assignee) if row.assignee_id else ""
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 

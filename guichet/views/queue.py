@@ -62,15 +62,16 @@ def queue(request):
         "has_next": has_next,
         "today": today,
         "counts": selectors.queue_counts(user=request.user, today=today),
-        "tabs": selectors.TABS,
-        "tab_label": selectors.TABS[filters.tab],
+        "tabs": {key: str(label) for key, label in selectors.TABS.items()},
+        "tab_label": str(selectors.TABS[filters.tab]),
         "view_query": view_query,
         "tab_query": urlencode([(k, params[k]) for k in VIEW_PARAMS if params.get(k) and k != "onglet"]),
         "saved_filters": saved,
         "choices": selectors.filter_choices(),
-        "statuses": [(value, label) for value, label in Status.choices if value != Status.DRAFT],
-        "channels": Channel.choices,
-        "priorities": Priority.choices,
+        # Menus with plain strings: lazy labels would be translated again at every option.
+        "statuses": [(value, str(label)) for value, label in Status.choices if value != Status.DRAFT],
+        "channels": [(value, str(label)) for value, label in Channel.choices],
+        "priorities": [(value, str(label)) for value, label in Priority.choices],
         "sorts": [
             ("echeance", _("Échéance")),
             ("recentes", _("Plus récentes")),
@@ -155,38 +156,77 @@ def export_csv(request):
     """The current filtered queue as CSV, streamed row by row from a server-side cursor: memory stays flat
     whether it holds fifty rows or a hundred thousand."""
     filters = selectors.QueueFilters.from_query(request.GET)
-    queryset = selectors.queue_queryset(user=request.user, filters=filters).select_related(
-        "service", "espace", "site", "quartier", "street", "assignee"
+    # Plain tuples, the related names joined in SQL: building six model instances per row made the export
+    # run at a few thousand rows a second.
+    rows = selectors.queue_queryset(user=request.user, filters=filters).values_list(
+        "reference",
+        "created_at",
+        "service__name",
+        "espace__name",
+        "channel",
+        "site__name",
+        "status",
+        "priority",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "street_number",
+        "street__name",
+        "quartier__name",
+        "assignee__first_name",
+        "assignee__last_name",
+        "assignee__email",
+        "due_date",
+        "closed_at",
     )
     writer = csv.writer(_Echo(), delimiter=";")
-    status_labels, channel_labels, priority_labels = (
-        dict(Status.choices),
-        dict(Channel.choices),
-        dict(Priority.choices),
-    )
+    # Labels translated once, not once per row.
+    status_labels = {value: str(label) for value, label in Status.choices}
+    channel_labels = {value: str(label) for value, label in Channel.choices}
+    priority_labels = {value: str(label) for value, label in Priority.choices}
     tz = timezone.get_current_timezone()
 
     def lines():
         yield "\ufeff" + writer.writerow(CSV_HEADERS)  # BOM: Excel opens French accents right
-        for r in queryset.iterator(chunk_size=2000):
+        for (
+            reference,
+            created_at,
+            service,
+            espace,
+            channel,
+            site,
+            status,
+            priority,
+            name,
+            email,
+            phone,
+            number,
+            street,
+            quartier,
+            first,
+            last,
+            agent_email,
+            due,
+            closed,
+        ) in rows.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
-                    r.reference,
-                    r.created_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
-                    r.service.name,
-                    r.espace.name,
-                    channel_labels.get(r.channel, r.channel),
-                    r.site.name if r.site_id else "",
-                    status_labels.get(r.status, r.status),
-                    priority_labels.get(r.priority, r.priority),
-                    r.contact_name,
-                    r.contact_email,
-                    r.contact_phone,
-                    f"{r.street_number} {r.street.name}".strip() if r.street_id else "",
-                    r.quartier.name if r.quartier_id else "",
-                    str(r.assignee) if r.assignee_id else "",
-                    r.due_date.strftime("%d/%m/%Y") if r.due_date else "",
-                    r.closed_at.astimezone(tz).strftime("%d/%m/%Y") if r.closed_at else "",
+                    reference,
+                    created_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
+                    service,
+                    espace,
+                    channel_labels.get(channel, channel),
+                    site or "",
+                    status_labels.get(status, status),
+                    priority_labels.get(priority, priority),
+                    name,
+                    email,
+                    phone,
+                    f"{number} {street}".strip() if street else "",
+                    quartier or "",
+                    (f"{first} {last}".strip() or agent_email) if agent_email else "",
+                    due.strftime("%d/%m/%Y") if due else "",
+                    closed.astimezone(tz).strftime("%d/%m/%Y") if closed else "",
                 ]
             )
 

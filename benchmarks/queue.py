@@ -125,8 +125,8 @@ def run_export(report, args) -> None:
         f"Export CSV de {rows:_} lignes (streaming)".replace("_", " "),
         [seconds * 1000],
         target="mémoire constante",
-        notes=f"{rows / seconds:,.0f} lignes/s ; pic mémoire Python {large_peak:.1f} Mio, "
-        f"contre {small_peak:.1f} Mio pour {small_rows:_} lignes".replace("_", " ").replace(",", " "),
+        notes=f"{rows / seconds:_.0f} lignes/s ; pic mémoire Python {large_peak:.1f} Mio, "
+        f"contre {small_peak:.1f} Mio pour {small_rows:_} lignes".replace("_", " "),
     )
 
 

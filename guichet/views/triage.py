@@ -100,136 +100,134 @@ def claim(request, req: Request):
     return redirect("guichet:request_detail", req.reference)
 
 
+def _form_action(request, req: Request, form, form_name: str, *, invalid: ServiceError, perform, success):
+    """The shape of every triage form: check the form, call one service, then back to the request page
+    with `success` (a text, or a function of the cleaned data); a refusal shows the page again with the
+    form's errors (400) and nothing changed."""
+    if not form.is_valid():
+        return _refused(request, req, invalid, form_name, form)
+    try:
+        perform(form.cleaned_data)
+    except ServiceError as error:
+        return _refused(request, req, error, form_name, form)
+    messages.success(request, success(form.cleaned_data) if callable(success) else success)
+    return redirect("guichet:request_detail", req.reference)
+
+
 @_action
 def assign(request, req: Request):
-    form = AssignForm(request.POST, agents=selectors.agents_for_assignment(request=req))
-    if not form.is_valid():
-        return _refused(
-            request, req, ServiceError(_("Choisissez un agent de la liste.")), "assign_form", form
-        )
-    try:
-        services.request_assign(request=req, actor=request.user, assignee=form.cleaned_data["assignee"])
-    except ServiceError as error:
-        return _refused(request, req, error, "assign_form", form)
-    messages.success(request, _("Attribution enregistrée."))
-    return redirect("guichet:request_detail", req.reference)
+    return _form_action(
+        request,
+        req,
+        AssignForm(request.POST, agents=selectors.agents_for_assignment(request=req)),
+        "assign_form",
+        invalid=ServiceError(_("Choisissez un agent de la liste.")),
+        perform=lambda data: services.request_assign(
+            request=req, actor=request.user, assignee=data["assignee"]
+        ),
+        success=_("Attribution enregistrée."),
+    )
 
 
 @_action
 def transition(request, req: Request):
-    form = TransitionForm(request.POST, allowed=_allowed(req))
-    if not form.is_valid():
-        return _refused(
-            request,
-            req,
-            ServiceError(_("Ce changement de statut n'est pas possible.")),
-            "transition_form",
-            form,
-        )
-    try:
-        services.request_transition(
-            request=req,
-            to_status=form.cleaned_data["to_status"],
-            actor=request.user,
-            message=form.cleaned_data["message"],
-        )
-    except ServiceError as error:
-        return _refused(request, req, error, "transition_form", form)
-    messages.success(request, _("Statut mis à jour ; le demandeur est prévenu."))
-    return redirect("guichet:request_detail", req.reference)
+    return _form_action(
+        request,
+        req,
+        TransitionForm(request.POST, allowed=_allowed(req)),
+        "transition_form",
+        invalid=ServiceError(_("Ce changement de statut n'est pas possible.")),
+        perform=lambda data: services.request_transition(
+            request=req, to_status=data["to_status"], actor=request.user, message=data["message"]
+        ),
+        success=_("Statut mis à jour ; le demandeur est prévenu."),
+    )
 
 
 @_action
 def message(request, req: Request):
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request, req, ServiceError(_("Écrivez votre message."), field="body"), "message_form", form
-        )
-    try:
-        services.request_message_post(
+    return _form_action(
+        request,
+        req,
+        MessageForm(request.POST),
+        "message_form",
+        invalid=ServiceError(_("Écrivez votre message."), field="body"),
+        perform=lambda data: services.request_message_post(
             request=req,
             author=request.user,
-            body=form.cleaned_data["body"],
+            body=data["body"],
             files=request.FILES.getlist("files"),
-            internal=form.cleaned_data["internal"],
-        )
-    except ServiceError as error:
-        return _refused(request, req, error, "message_form", form)
-    messages.success(
-        request,
-        _("Note interne ajoutée.") if form.cleaned_data["internal"] else _("Message envoyé au demandeur."),
+            internal=data["internal"],
+        ),
+        success=lambda data: (
+            _("Note interne ajoutée.") if data["internal"] else _("Message envoyé au demandeur.")
+        ),
     )
-    return redirect("guichet:request_detail", req.reference)
 
 
 @_action
 def change_service(request, req: Request):
-    form = ServiceChangeForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request,
-            req,
-            ServiceError(_("Choisissez un service de la liste."), field="service"),
-            "service_form",
-            form,
-        )
-    try:
-        services.request_change_service(request=req, actor=request.user, service=form.cleaned_data["service"])
-    except ServiceError as error:
-        return _refused(request, req, error, "service_form", form)
-    messages.success(request, _("Service modifié ; l'échéance a été recalculée."))
-    # The request may now belong to another espace than the agent's: back to the queue in that case.
-    try:
-        selectors.request_get_for_agent(user=request.user, reference=req.reference)
-    except Http404:
-        return redirect("guichet:queue")
-    return redirect("guichet:request_detail", req.reference)
+    response = _form_action(
+        request,
+        req,
+        ServiceChangeForm(request.POST),
+        "service_form",
+        invalid=ServiceError(_("Choisissez un service de la liste."), field="service"),
+        perform=lambda data: services.request_change_service(
+            request=req, actor=request.user, service=data["service"]
+        ),
+        success=_("Service modifié ; l'échéance a été recalculée."),
+    )
+    if response.status_code == 302:
+        # The request may now belong to another espace than the agent's: back to the queue in that case.
+        try:
+            selectors.request_get_for_agent(user=request.user, reference=req.reference)
+        except Http404:
+            return redirect("guichet:queue")
+    return response
 
 
 @_action
 def set_priority(request, req: Request):
-    form = PriorityForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request, req, ServiceError(_("Priorité inconnue."), field="priority"), "priority_form", form
-        )
-    services.request_set_priority(request=req, actor=request.user, priority=form.cleaned_data["priority"])
-    messages.success(request, _("Priorité modifiée."))
-    return redirect("guichet:request_detail", req.reference)
+    return _form_action(
+        request,
+        req,
+        PriorityForm(request.POST),
+        "priority_form",
+        invalid=ServiceError(_("Priorité inconnue."), field="priority"),
+        perform=lambda data: services.request_set_priority(
+            request=req, actor=request.user, priority=data["priority"]
+        ),
+        success=_("Priorité modifiée."),
+    )
 
 
 @_action
 def mark_duplicate(request, req: Request):
-    form = DuplicateForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request,
-            req,
-            ServiceError(_("Indiquez la référence de la demande d'origine."), field="original"),
-            "duplicate_form",
-            form,
-        )
-    try:
-        original = selectors.request_get_for_agent(
-            user=request.user, reference=form.cleaned_data["original"].strip().upper()
-        )
-    except Http404:
-        return _refused(
-            request,
-            req,
-            ServiceError(_("Aucune demande de vos espaces ne porte cette référence."), field="original"),
-            "duplicate_form",
-            form,
-        )
-    try:
+    def perform(data):
+        try:
+            original = selectors.request_get_for_agent(
+                user=request.user, reference=data["original"].strip().upper()
+            )
+        except Http404:
+            raise ServiceError(
+                _("Aucune demande de vos espaces ne porte cette référence."), field="original"
+            ) from None
         services.request_mark_duplicate(
-            request=req, actor=request.user, original=original, message=form.cleaned_data["message"]
+            request=req, actor=request.user, original=original, message=data["message"]
         )
-    except ServiceError as error:
-        return _refused(request, req, error, "duplicate_form", form)
-    messages.success(request, _("Demande close comme doublon de %(ref)s.") % {"ref": original.reference})
-    return redirect("guichet:request_detail", req.reference)
+
+    return _form_action(
+        request,
+        req,
+        DuplicateForm(request.POST),
+        "duplicate_form",
+        invalid=ServiceError(_("Indiquez la référence de la demande d'origine."), field="original"),
+        perform=perform,
+        success=lambda data: (
+            _("Demande close comme doublon de %(ref)s.") % {"ref": data["original"].strip().upper()}
+        ),
+    )
 
 
 @agent_required

@@ -80,6 +80,16 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters and cached menus must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Each test writes its uploads and PDFs in its own folder.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -16,3 +16,7 @@ CELERY_BROKER_URL = "memory://"
 ACCOUNT_RATE_LIMITS = False
 
 PORTAL_ENV = "test"  # seed_demo and generate_requests refuse to run when this is "prod"
+
+# Each test process keeps its own cache, emptied between tests (tests/conftest.py), even when REDIS_URL
+# points at the real Redis for the worker tests: a shared cache would carry state from test to test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

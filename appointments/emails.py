@@ -94,15 +94,6 @@ def _builder(name: str):
     return build
 
 
-def reminder_email(booking: Booking) -> EmailMultiAlternatives:
-    return booking_email(
-        booking,
-        "booking_reminder",
-        to=booking.request.requester_email,
-        headers={"Message-ID": f"<rappel-{booking.pk}-{booking.reschedule_count}@bethune-portal>"},
-    )
-
-
 def emails_register() -> None:
-    for name in ("booking_confirmed", "booking_rescheduled", "booking_cancelled"):
+    for name in ("booking_confirmed", "booking_rescheduled", "booking_cancelled", "booking_reminder"):
         register_email(f"appointments/{name}", _builder(name))

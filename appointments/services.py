@@ -20,8 +20,14 @@ from accounts.models import User
 from appointments.models import Agenda, Booking, BookingStatus, Motif, Slot
 from appointments.slots import local, slot_check
 from requests_app.errors import AlreadyTaken, ServiceError
-from requests_app.models import Channel, Request, Status
-from requests_app.services import FilingData, request_message_post, request_submit, request_transition
+from requests_app.models import Channel, EventKind, Request, Status
+from requests_app.services import (
+    FilingData,
+    request_event_record,
+    request_message_post,
+    request_submit,
+    request_transition,
+)
 from requests_app.services.outbox import notification_enqueue
 
 # The State's pré-demande number: 10 characters, capital letters and digits (e.g. on the ANTS receipt).
@@ -504,26 +510,27 @@ def reminders_due(
 
 
 def booking_remind(*, booking_id: int, now: datetime.datetime | None = None) -> str:
-    """Send one reminder at most: the conditional UPDATE claiming reminder_sent_at decides who sends
-    (two beats or workers at once: one wins). Never for a cancelled or past booking. If sending fails,
-    the claim is released so that the next sweep tries again. The email is sent outside any transaction."""
-    from appointments.emails import reminder_email
-
+    """Queue one reminder at most, through the spine's outbox: the conditional UPDATE claiming
+    reminder_sent_at decides who queues it (two beats at once: one wins), and the event and its outbox row
+    are written in the same transaction, so a worker that dies afterwards loses nothing (the outbox sweep
+    sends it). Never for a cancelled or past booking."""
     now = now or timezone.now()
-    claimed = Booking.objects.filter(
-        pk=booking_id, status=BookingStatus.BOOKED, reminder_sent_at__isnull=True, starts_at__gt=now
-    ).update(reminder_sent_at=now)
-    if not claimed:
-        return "skipped"
-    booking = Booking.objects.select_related("request__requester", "agenda__site", "user").get(pk=booking_id)
-    if not booking.request.requester_email:
-        return "no_email"
-    try:
-        reminder_email(booking).send(fail_silently=False)
-    except Exception:
-        Booking.objects.filter(pk=booking_id, reminder_sent_at=now).update(reminder_sent_at=None)
-        raise
-    return "sent"
+    with transaction.atomic():
+        claimed = Booking.objects.filter(
+            pk=booking_id, status=BookingStatus.BOOKED, reminder_sent_at__isnull=True, starts_at__gt=now
+        ).update(reminder_sent_at=now)
+        if not claimed:
+            return "skipped"
+        booking = Booking.objects.select_related("request__requester").get(pk=booking_id)
+        if not booking.request.requester_email:
+            return "no_email"
+        request_event_record(
+            request=booking.request,
+            kind=EventKind.REMINDER,
+            payload={"booking": booking.pk, "starts_at": booking.starts_at.isoformat()},
+            notify_template="appointments/booking_reminder",
+        )
+    return "queued"
 
 
 def agenda_seats_sync(*, agenda: Agenda, now: datetime.datetime | None = None) -> int:

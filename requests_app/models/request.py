@@ -233,6 +233,7 @@ class EventKind(models.TextChoices):
     INFO_REQUESTED = "info_requested", _("Informations demandées")
     LINKED = "linked", _("Rattachée à un compte")
     DOCUMENT = "document", _("Document produit")
+    REMINDER = "reminder", _("Rappel envoyé")
 
 
 class RequestEvent(models.Model):

@@ -367,3 +367,24 @@ def request_mark_duplicate(*, request: Request, actor: User, original: Request, 
             payload={"original": original.reference},
         )
         return request_transition(request=locked, to_status=Status.RESOLVED, actor=actor, message=body)
+
+
+def request_event_record(
+    *,
+    request: Request,
+    kind: str,
+    actor: User | None = None,
+    public: bool = True,
+    payload: dict | None = None,
+    notify_template: str | None = None,
+    notify_context: dict | None = None,
+) -> RequestEvent:
+    """A domain app's fact on the request's timeline (a reminder sent, a pickup scheduled), with, when it
+    concerns the requester, the app's own email through the outbox in the same transaction."""
+    with transaction.atomic():
+        event = RequestEvent.objects.create(
+            request=request, actor=actor, kind=kind, public=public, payload=payload or {}
+        )
+        if notify_template:
+            _notify_requester(request, event, notify_template, notify_context)
+    return event

@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('requests_app', '0005_totake_indexes'),
+        ("requests_app", "0005_totake_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='requestevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Brouillon créé'), ('submitted', 'Demande déposée'), ('status', 'Changement de statut'), ('message', 'Message'), ('note', 'Note interne'), ('attachment', 'Pièce jointe ajoutée'), ('assigned', 'Attribution'), ('service', 'Changement de service'), ('priority', 'Changement de priorité'), ('duplicate', 'Marquée comme doublon'), ('info_requested', 'Informations demandées'), ('linked', 'Rattachée à un compte'), ('document', 'Document produit'), ('reminder', 'Rappel envoyé')], max_length=20),
+            model_name="requestevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Brouillon créé"),
+                    ("submitted", "Demande déposée"),
+                    ("status", "Changement de statut"),
+                    ("message", "Message"),
+                    ("note", "Note interne"),
+                    ("attachment", "Pièce jointe ajoutée"),
+                    ("assigned", "Attribution"),
+                    ("service", "Changement de service"),
+                    ("priority", "Changement de priorité"),
+                    ("duplicate", "Marquée comme doublon"),
+                    ("info_requested", "Informations demandées"),
+                    ("linked", "Rattachée à un compte"),
+                    ("document", "Document produit"),
+                    ("reminder", "Rappel envoyé"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

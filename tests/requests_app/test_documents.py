@@ -199,3 +199,12 @@ def test_concurrent_receipt_renderings_keep_one_document(
     assert len(set(results)) == 1
     assert Document.objects.filter(request=request, kind=DocumentKind.RECEIPT).count() == 1
     assert len(list((settings.MEDIA_ROOT / "documents").rglob("*.pdf"))) == 1
+
+
+def test_receipt_is_a_tagged_pdf_in_french_for_screen_readers(filed):
+    document = receipt_ensure(request_id=filed.pk)
+    info = subprocess.run(
+        ["pdfinfo", document.file.path], capture_output=True, text=True, check=True, timeout=30
+    ).stdout
+    assert "Tagged:          yes" in info
+    assert f"Accusé de réception – {filed.reference}" in info  # the document title, read aloud first

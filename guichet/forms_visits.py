@@ -8,14 +8,28 @@ from guichet.models import VisitOutcome
 from requests_app.models import Espace, Site
 
 
+class AsciiPkChoiceField(forms.ModelChoiceField):
+    """A choice by primary key that accepts ASCII digits only. int() takes any Unicode decimal digit
+    ("٣" is 3) and str.isdigit() accepts "²", which int() refuses: anything else is an invalid choice,
+    never a lookup of a number the agent did not type (nor a 500)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        if not (value.isascii() and value.isdigit()):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class VisitArrivalForm(forms.Form):
-    site = forms.ModelChoiceField(
+    site = AsciiPkChoiceField(
         label=_("Site d'accueil"),
         queryset=Site.objects.order_by("order", "name"),
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez un site de la liste.")},
     )
-    espace = forms.ModelChoiceField(
+    espace = AsciiPkChoiceField(
         label=_("Espace"),
         queryset=Espace.objects.order_by("order", "name"),
         empty_label=_("Choisir l'espace"),
@@ -39,7 +53,7 @@ class VisitArrivalForm(forms.Form):
 
 
 class VisitCallForm(forms.Form):
-    espace = forms.ModelChoiceField(
+    espace = AsciiPkChoiceField(
         label=_("Espace"),
         queryset=Espace.objects.none(),
         empty_label=None,

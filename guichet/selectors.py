@@ -22,6 +22,19 @@ from guichet.models import ReplyTemplate, SavedFilter
 from requests_app.models import Channel, Espace, Priority, Quartier, Request, Service, Site, Status, Street
 
 PAGE_SIZE = 50
+MAX_PAGE = 20_000  # 1 000 000 rows of 50
+MAX_ID = 2**62
+
+
+def id_from(value: str | None) -> int | None:
+    """A positive id typed in a URL or a form, or None. ASCII digits only: str.isdigit() accepts "²" and
+    other digits int() refuses, and an id past BIGINT would make the database raise."""
+    if not value or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number < MAX_ID else None
+
+
 REFERENCE_RE = re.compile(r"^\s*BET-\d{4}-\d{1,9}\s*$", re.IGNORECASE)
 
 TABS = {
@@ -74,7 +87,7 @@ class QueueFilters:
         )
         filters.assignee = (
             params.get("agent", "")
-            if params.get("agent", "") in ("moi", "personne") or (params.get("agent", "").isdigit())
+            if params.get("agent", "") in ("moi", "personne") or id_from(params.get("agent", "")) is not None
             else ""
         )
         filters.q = params.get("q", "").strip()[:200]
@@ -86,10 +99,11 @@ class QueueFilters:
             ("priorite", "priority"),
             ("page", "page"),
         ):
-            value = params.get(name, "")
-            if value.isdigit():
-                setattr(filters, attr, int(value))
-        filters.page = max(1, filters.page)
+            value = id_from(params.get(name, ""))
+            if value is not None:
+                setattr(filters, attr, value)
+        # Past the last page there is nothing to show; the bound keeps the OFFSET a sane number.
+        filters.page = min(max(1, filters.page), MAX_PAGE)
         for name, attr in (("du", "created_from"), ("au", "created_to")):
             value = params.get(name, "")
             if value:
@@ -348,6 +362,20 @@ def request_get_for_agent(*, user: User, reference: str) -> Request:
         ),
         reference=reference,
     )
+
+
+def request_get_filed_or_visible(*, user: User, reference: str) -> tuple[Request, bool]:
+    """A request of the agent's espaces, or one they filed at the counter for another espace (they hand its
+    receipt over); the flag says whether they may open it. 404 otherwise."""
+    try:
+        return request_get_for_agent(user=user, reference=reference), True
+    except Http404:
+        filed = get_object_or_404(
+            Request.objects.select_related("service", "espace", "site", "street"),
+            reference=reference,
+            created_by=user,
+        )
+        return filed, False
 
 
 def requests_for_bulk(*, user: User, references: list[str]) -> tuple[list[Request], list[str]]:

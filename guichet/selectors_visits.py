@@ -28,8 +28,14 @@ def visit_espaces_for(*, user) -> QuerySet[Espace]:
     return espaces if espace_ids is None else espaces.filter(pk__in=espace_ids)
 
 
-def visit_get(*, pk: int) -> Visit:
-    return get_object_or_404(Visit.objects.select_related("site", "espace", "request"), pk=pk)
+def visit_get(*, user, pk: int) -> Visit:
+    """A visit the agent may receive: 404 for one of an espace they do not serve (supervisors and managers:
+    every espace), the same answer as an unknown pk, so its visitor and reason are not disclosed."""
+    visits = Visit.objects.select_related("site", "espace", "request")
+    espace_ids = agent_espace_ids(user)
+    if espace_ids is not None:
+        visits = visits.filter(espace_id__in=espace_ids)
+    return get_object_or_404(visits, pk=pk)
 
 
 @dataclass(frozen=True)

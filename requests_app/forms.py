@@ -207,6 +207,7 @@ class FilingForm(AccessibleFormMixin, forms.Form):
                 label=_("Votre nom"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
             )
             self.fields["contact_email"] = forms.EmailField(
+                max_length=254,  # the model's: a longer address would fail in PostgreSQL
                 label=_("Votre adresse électronique"),
                 help_text=_("Un lien vous y sera envoyé pour confirmer la demande puis la suivre."),
                 widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -36,6 +36,8 @@ def bulk_apply(
             f"Une action groupée porte sur {BULK_LIMIT} demandes au plus ({len(references)} sélectionnées).",
             field="references",
         )
+    if action not in ("assign", "status", "close"):
+        raise ServiceError("Choisissez une action de la liste.", field="action")
     if action == "assign" and assignee is None:
         raise ServiceError("Choisissez l'agent à qui attribuer les demandes.", field="assignee")
     if action == "assign" and not assignee.is_agent:

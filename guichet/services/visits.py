@@ -146,6 +146,7 @@ def visit_close(
 
 def visit_mark_left(*, visit: Visit, agent: User) -> Visit:
     """The visitor went away before being received (or did not answer the call)."""
+    _check_espace(agent=agent, espace_id=visit.espace_id)
     with transaction.atomic():
         left = Visit.objects.filter(pk=visit.pk, status__in=ACTIVE_STATUSES).update(
             status=VisitStatus.LEFT, closed_at=timezone.now()

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from guichet.access import agent_required
+from guichet.selectors import id_from
 from guichet.services.bulk import BULK_LIMIT, bulk_apply
 from requests_app.errors import ServiceError
 
@@ -13,8 +14,9 @@ from requests_app.errors import ServiceError
 def bulk(request):
     references = request.POST.getlist("references")
     assignee = None
-    if request.POST.get("assignee", "").isdigit():
-        assignee = User.objects.filter(pk=int(request.POST["assignee"]), is_active=True).first()
+    assignee_id = id_from(request.POST.get("assignee"))
+    if assignee_id is not None:
+        assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
         if assignee is None:
             raise Http404
     try:

@@ -12,7 +12,7 @@ from accounts import roles
 from accounts.models import User
 from guichet.access import agent_required
 from guichet.forms import intake_form_class
-from guichet.selectors import phone_matches
+from guichet.selectors import id_from, phone_matches
 from requests_app import services
 from requests_app.errors import ServiceError
 from requests_app.models import Channel, Service
@@ -61,10 +61,10 @@ def intake_form(request, code: str):
     """Step 2: the service's form, filed with the channel, the site and the agent as creator."""
     service = service_get_for_filing(code=code)
     requester = None
-    usager = request.GET.get("usager") or request.POST.get("usager")
-    if usager and usager.isdigit():
+    usager = id_from(request.GET.get("usager") or request.POST.get("usager"))
+    if usager is not None:
         # Only a resident can be filed for; a staff account is not a requester.
-        requester = get_object_or_404(User, pk=int(usager), is_active=True, groups__name=roles.RESIDENT)
+        requester = get_object_or_404(User, pk=usager, is_active=True, groups__name=roles.RESIDENT)
     form_class = intake_form_class()
     initial = {"channel": request.GET.get("canal", "guichet")}
     if requester is not None:
@@ -102,7 +102,9 @@ def intake_form(request, code: str):
 
 @agent_required
 def intake_done(request, reference: str):
+    """What the agent just filed, even for a service of another espace (the counter files for every
+    espace): the reference and the receipt to print; the request page only if it is in their espaces."""
     from guichet import selectors
 
-    filed = selectors.request_get_for_agent(user=request.user, reference=reference)
-    return render(request, "guichet/intake/done.html", {"req": filed})
+    filed, visible = selectors.request_get_filed_or_visible(user=request.user, reference=reference)
+    return render(request, "guichet/intake/done.html", {"req": filed, "visible": visible})

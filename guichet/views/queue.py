@@ -4,7 +4,6 @@ import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import IntegrityError
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,8 @@ from guichet import selectors
 from guichet.access import agent_espace_ids, agent_required
 from guichet.forms import SavedFilterForm
 from guichet.models import SavedFilter
+from guichet.services import saved_filters
+from requests_app.errors import ServiceError
 from requests_app.models import Channel, Priority, Status
 
 # Query parameters that make up a view (saved filters keep these, not the page number).
@@ -96,19 +97,15 @@ def saved_filter_create(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            if data["is_default"]:
-                SavedFilter.objects.filter(owner=request.user, is_default=True).update(is_default=False)
-            SavedFilter.objects.create(
+            saved_filters.saved_filter_create(
                 owner=request.user,
                 name=data["name"],
                 query=data["query"],
                 shared_with=data["shared_with"],
                 is_default=data["is_default"],
             )
-        except IntegrityError:
-            messages.error(
-                request, _("Vous avez déjà un filtre nommé « %(name)s ».") % {"name": data["name"]}
-            )
+        except ServiceError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Filtre « %(name)s » enregistré.") % {"name": data["name"]})
         return redirect(f"{reverse('guichet:queue')}?{data['query']}")

@@ -21,6 +21,7 @@ from guichet.forms import (
 )
 from guichet.services.replies import reply_render
 from requests_app import services
+from requests_app.domain_registry import domain_owner_for
 from requests_app.errors import ServiceError
 from requests_app.models import Request
 from requests_app.selectors import attachment_get
@@ -32,15 +33,19 @@ def _allowed(req: Request) -> list[str]:
 
 
 def _context(request, req: Request, **forms) -> dict:
-    template_id = request.GET.get("modele", "")
+    template_id = selectors.id_from(request.GET.get("modele"))
     templates = list(selectors.reply_templates_for(request=req))
     initial_message = ""
-    if template_id.isdigit():
-        chosen = next((t for t in templates if t.pk == int(template_id)), None)
+    if template_id is not None:
+        chosen = next((t for t in templates if t.pk == template_id), None)
         if chosen is not None:
             initial_message = reply_render(template=chosen, request=req, agent=request.user)
+    owner = domain_owner_for(req)
     return {
         "req": req,
+        # A booking's request follows its booking: agents change it from the agenda, not here.
+        "owner": owner,
+        "owner_path": owner.agent_path(req) if owner else None,
         "today": timezone.localdate(),
         "events": selectors.staff_timeline(request=req),
         "attachments": req.attachments.all(),
@@ -235,7 +240,7 @@ def mark_duplicate(request, req: Request):
 def receipt(request, reference: str):
     from requests_app.documents import receipt_ensure
 
-    req = selectors.request_get_for_agent(user=request.user, reference=reference)
+    req, _visible = selectors.request_get_filed_or_visible(user=request.user, reference=reference)
     document = receipt_ensure(request_id=req.pk)
     return FileResponse(
         document.file.open("rb"),

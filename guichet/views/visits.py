@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guichet.access import agent_required
+from guichet.access import agent_espace_ids, agent_required
 from guichet.forms_visits import VisitArrivalForm, VisitCallForm, VisitCloseForm
 from guichet.models import VisitStatus
 from guichet.selectors_visits import (
@@ -71,12 +71,16 @@ def visit_register_view(request: HttpRequest) -> HttpResponse:
 
 def _screen_context(request: HttpRequest, site) -> dict:
     waiting = visits_waiting(site=site)
+    espace_ids = agent_espace_ids(request.user)
     return {
         "site": site,
         "waiting": waiting,
         "waiting_count": sum(1 for item in waiting if item.visit.status == VisitStatus.WAITING),
         "sites": visit_site_list(),
         "statuses": VisitStatus,
+        # "Terminer" only on the visits of the espaces the agent receives (the others' page is a 404).
+        "receives_every_espace": espace_ids is None,
+        "received_espace_ids": espace_ids or [],
     }
 
 
@@ -131,7 +135,7 @@ def visit_call_next_view(request: HttpRequest, site_code: str) -> HttpResponse:
 @agent_required
 @require_http_methods(["GET", "POST"])
 def visit_close_view(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = visit_get(pk=pk)
+    visit = visit_get(user=request.user, pk=pk)
     if request.method == "POST":
         form = VisitCloseForm(request.POST)
         if form.is_valid():
@@ -163,7 +167,7 @@ def visit_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def visit_left_view(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = visit_get(pk=pk)
+    visit = visit_get(user=request.user, pk=pk)
     try:
         visit_mark_left(visit=visit, agent=request.user)
     except ServiceError as error:

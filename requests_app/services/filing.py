@@ -127,6 +127,37 @@ def _snapshot_requester(data: FilingData, requester: User | None) -> None:
         data.contact_phone = data.contact_phone or requester.phone
 
 
+def _same_form(
+    submission_key: uuid.UUID | None, *, requester: User | None, created_by: User | None, email: str = ""
+) -> Request | None:
+    """The request an earlier post of the same form filed, if any. A key belongs to whoever posted it: a
+    key replayed by someone else is refused, never answered with another person's request."""
+    if submission_key is None:
+        return None
+    existing = Request.objects.filter(submission_key=submission_key).first()
+    if existing is None:
+        return None
+    same = (
+        existing.requester_id == getattr(requester, "pk", None)
+        and existing.created_by_id == getattr(created_by or requester, "pk", None)
+        and (
+            requester is not None or created_by is not None or existing.contact_email == email.strip().lower()
+        )
+    )
+    if not same:
+        raise ServiceError("Ce formulaire a déjà été utilisé : rechargez la page.", code="replayed_form")
+    return existing
+
+
+def _lock_draft(draft: Request, *, requester: User | None) -> Request:
+    """The draft row, locked and checked again inside the transaction: two tabs on one draft cannot submit
+    it twice, nor turn a submitted request back into a draft."""
+    locked = Request.objects.select_for_update(of=("self",)).select_related("service").get(pk=draft.pk)
+    if locked.status != Status.DRAFT or locked.requester_id != getattr(requester, "pk", None):
+        raise ServiceError("Ce brouillon a déjà été envoyé ou n'existe plus.", code="not_draft")
+    return locked
+
+
 def request_draft_save(
     *, service: Service, requester: User, data: FilingData, draft: Request | None = None
 ) -> Request:
@@ -143,7 +174,10 @@ def request_draft_save(
     checked = uploads_check(data.files, already=existing)
     _snapshot_requester(data, requester)
     with transaction.atomic():
-        request = draft or Request(requester=requester, channel=Channel.WEB, status=Status.DRAFT)
+        if draft is not None:
+            request = _lock_draft(draft, requester=requester)
+        else:
+            request = Request(requester=requester, channel=Channel.WEB, status=Status.DRAFT)
         _apply(request, service=service, data=data)
         request.save()
         if draft is None:
@@ -206,10 +240,11 @@ def request_submit(
     request the first post created instead of filing a second one; the unique constraint settles a race.
     A domain app that sends its own confirmation (a booking's convocation) passes its `notify_template`;
     the receipt PDF is rendered for every submission whatever the template."""
-    if submission_key is not None:
-        existing = Request.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    existing = _same_form(
+        submission_key, requester=requester, created_by=created_by, email=data.contact_email
+    )
+    if existing is not None:
+        return existing
     if draft is not None and (
         draft.status != Status.DRAFT or draft.requester_id != getattr(requester, "pk", None)
     ):
@@ -225,7 +260,9 @@ def request_submit(
     _snapshot_requester(data, requester)
     try:
         with transaction.atomic():
-            request = draft or Request(requester=requester)
+            request = (
+                _lock_draft(draft, requester=requester) if draft is not None else Request(requester=requester)
+            )
             _apply(request, service=service, data=data)
             request.channel = channel
             request.site = site
@@ -240,10 +277,11 @@ def request_submit(
             )
             return request
     except IntegrityError:
-        if submission_key is not None:
-            existing = Request.objects.filter(submission_key=submission_key).first()
-            if existing is not None:
-                return existing
+        existing = _same_form(
+            submission_key, requester=requester, created_by=created_by, email=data.contact_email
+        )
+        if existing is not None:
+            return existing
         raise
 
 
@@ -258,10 +296,9 @@ def request_file_anonymous(
         raise ServiceError("Indiquez votre adresse électronique.", field="contact_email", code="required")
     if not data.contact_name:
         raise ServiceError("Indiquez votre nom.", field="contact_name", code="required")
-    if submission_key is not None:
-        existing = Request.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    existing = _same_form(submission_key, requester=None, created_by=None, email=data.contact_email)
+    if existing is not None:
+        return existing
     checked = _validate(service=service, data=data)
     try:
         with transaction.atomic():
@@ -278,7 +315,7 @@ def request_file_anonymous(
             )
             notification_enqueue(event=event, template="confirm_email", recipient=request.contact_email)
     except IntegrityError:
-        existing = Request.objects.filter(submission_key=submission_key).first() if submission_key else None
+        existing = _same_form(submission_key, requester=None, created_by=None, email=data.contact_email)
         if existing is None:
             raise
         return existing

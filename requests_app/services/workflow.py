@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from requests_app.domain_registry import domain_owner_for
 from requests_app.errors import AlreadyTaken, ServiceError, TransitionNotAllowed
 from requests_app.models import EventKind, Message, Request, RequestEvent, Service, Status
 from requests_app.models.request import OPEN_STATUSES
@@ -113,15 +114,28 @@ def request_transition(
     as_requester: bool = False,
     notify_template: str | None = None,
     notify_context: dict | None = None,
+    from_domain: bool = False,
 ) -> Request:
-    """Move a request along the status machine. Closing (resolved, rejected) needs a message to the
-    requester; the requester may only cancel a new request, reopen a recently resolved one, or answer.
+    """Move a request along the status machine. Closing (resolved, rejected, or cancelled by an agent)
+    needs a message to the requester; the requester may only cancel a new request, reopen a recently
+    resolved one, or answer.
     `as_requester`: the requester acts without an account (the tracking link), so `actor` is None.
     `notify_template`: a domain app's own email for this change (a booking cancelled by the service, with
-    the link to book again) instead of the spine's generic one."""
+    the link to book again) instead of the spine's generic one.
+    `from_domain`: the call comes from the domain app that owns the request (requests_app.domain_registry);
+    without it, a status change of such a request is refused, so that it cannot drift from its booking."""
     with transaction.atomic():
         locked = _lock(request)
         old = locked.status
+        if to_status not in Status.values:
+            raise TransitionNotAllowed("Choisissez un statut de la liste.", code="unknown_status")
+        owner = domain_owner_for(locked)
+        if owner is not None and not from_domain:
+            raise TransitionNotAllowed(
+                f"Ce {owner.label} se gère depuis sa propre page (annulation, report, présence) : "
+                "son statut suit celui du rendez-vous.",
+                code="domain_owned",
+            )
         if to_status not in TRANSITIONS.get(old, set()):
             raise TransitionNotAllowed(
                 f"Impossible de passer une demande « {Status(old).label} » à « {Status(to_status).label} ».",
@@ -142,7 +156,10 @@ def request_transition(
                     "sa résolution. Faites une nouvelle demande.",
                     code="reopen_late",
                 )
-        if to_status in CLOSING and not message.strip():
+        # An agent closing a request, cancelling included, owes the requester an explanation.
+        if (
+            to_status in CLOSING or (to_status == Status.CANCELLED and not by_requester)
+        ) and not message.strip():
             raise ServiceError(
                 "Écrivez un message au demandeur pour clore la demande.", field="message", code="required"
             )
@@ -167,9 +184,21 @@ def request_transition(
     return locked
 
 
-def request_cancel(*, request: Request, actor: User | None, as_requester: bool = False) -> Request:
+def request_cancel(
+    *,
+    request: Request,
+    actor: User | None,
+    as_requester: bool = False,
+    message: str = "",
+    from_domain: bool = False,
+) -> Request:
     return request_transition(
-        request=request, to_status=Status.CANCELLED, actor=actor, as_requester=as_requester
+        request=request,
+        to_status=Status.CANCELLED,
+        actor=actor,
+        as_requester=as_requester,
+        message=message,
+        from_domain=from_domain,
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from bethune_portal.generate import generate_requests
 from guichet.services.bulk import BULK_LIMIT, bulk_apply
 from requests_app import services
+from requests_app.errors import ServiceError
 from requests_app.models import EventKind, Request, RequestEvent, Status
 from tests.accounts.factories import agent_of
 from tests.guichet.factories import FAMILLE_SERVICE, file_request, refreshed, seed
@@ -165,3 +166,30 @@ def test_bulk_refuses_501_requests_with_a_clear_message(client, agent, colleague
     assert "500 demandes au plus (501 sélectionnées)" in body
     assert "Aucune demande n'a été modifiée" in body
     assert {refreshed(r).assignee for r in requests} == {None}
+
+
+@pytest.mark.parametrize("action", ["", "supprimer"])
+def test_bulk_with_an_unknown_action_is_refused_with_a_message(client, agent, action):
+    request = file_request()
+    client.force_login(agent)
+    response = client.post(BULK, {"references": [request.reference], "action": action})
+    assert response.status_code == 400
+    assert "Choisissez une action de la liste." in response.content.decode()
+    assert refreshed(request).status == Status.NEW
+
+
+def test_bulk_with_a_non_ascii_assignee_is_refused_not_a_server_error(client, agent):
+    request = file_request()
+    client.force_login(agent)
+    response = client.post(BULK, {"references": [request.reference], "action": "assign", "assignee": "²"})
+    assert response.status_code == 400
+    assert refreshed(request).assignee_id is None
+
+
+def test_an_agent_cancelling_a_request_must_say_why_to_the_requester(agent):
+    request = file_request()
+    with pytest.raises(ServiceError, match="Écrivez un message"):
+        services.request_cancel(request=request, actor=agent)
+    assert refreshed(request).status == Status.NEW
+    services.request_cancel(request=request, actor=agent, message="Demande faite en double par téléphone.")
+    assert refreshed(request).status == Status.CANCELLED

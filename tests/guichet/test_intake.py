@@ -144,3 +144,31 @@ def test_posting_the_same_form_twice_files_once(client, agent):
 def test_unknown_service_is_404(client, agent):
     client.force_login(agent)
     assert client.get("/guichet/saisie/service-inconnu/").status_code == 404
+
+
+def test_filing_for_another_espace_shows_its_reference_and_receipt_but_not_its_page(client, agent):
+    client.force_login(agent)  # an agent of Tranquillité publique, at the counter for a Famille démarche
+    form = "/guichet/saisie/acte-etat-civil/"
+    response = client.post(
+        form,
+        posted(
+            street=None,
+            street_number=None,
+            **{
+                "extra_acte": "Naissance",
+                "extra_date-evenement": "1990-05-04",
+                "extra_personne": "Odette Lagache",
+            },
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    filed = Request.objects.get()
+    done = client.get(response["Location"])
+    assert done.status_code == 200
+    page = done.content.decode()
+    assert filed.reference in page
+    assert f"/guichet/demandes/{filed.reference}/accuse-de-reception.pdf" in page
+    assert f'href="/guichet/demandes/{filed.reference}/"' not in page
+    receipt = client.get(f"/guichet/demandes/{filed.reference}/accuse-de-reception.pdf")
+    assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
+    assert client.get(f"/guichet/demandes/{filed.reference}/").status_code == 404

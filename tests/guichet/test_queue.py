@@ -433,3 +433,26 @@ def test_queue_page_query_count_does_not_grow_with_the_rows(client, agent, colle
     assert many <= 10
     if tab.startswith("?onglet=closes") and who == "supervisor":
         assert many_rows == 50  # a full page: the count above is that of a full page
+
+
+@pytest.mark.parametrize(
+    "params", [{"page": "²"}, {"service": "٣"}, {"agent": "²"}, {"page": "9" * 30}, {"espace": "9" * 25}]
+)
+def test_odd_numbers_in_the_queue_url_are_ignored_not_a_server_error(client, agent, params):
+    client.force_login(agent)
+    assert client.get("/guichet/", params).status_code == 200
+    assert client.get("/guichet/export.csv", params).status_code == 200
+
+
+def test_saving_a_filter_under_a_taken_name_keeps_the_current_default_view(client, agent):
+    client.force_login(agent)
+    client.post("/guichet/filtres/", {"name": "Mes retards", "query": "onglet=en-retard", "is_default": "on"})
+    response = client.post(
+        "/guichet/filtres/", {"name": "Mes retards", "query": "onglet=closes", "is_default": "on"}
+    )
+    assert response.status_code == 302
+    from guichet.models import SavedFilter
+
+    assert list(SavedFilter.objects.values_list("name", "query", "is_default")) == [
+        ("Mes retards", "onglet=en-retard", True)
+    ]

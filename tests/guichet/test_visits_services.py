@@ -403,3 +403,35 @@ def test_a_visitor_who_left(agent, hdv, tranquillite):
     assert visit_call_next(site=hdv, espace=tranquillite, agent=agent) is None
     with pytest.raises(ServiceError):
         visit_mark_left(visit=visit, agent=agent)
+
+
+def test_an_agent_of_another_espace_cannot_mark_the_visitor_as_left(agent, other_agent, hdv, tranquillite):
+    visit = register(hdv, tranquillite, agent)
+
+    with pytest.raises(ServiceError) as error:
+        visit_mark_left(visit=visit, agent=other_agent)
+
+    assert error.value.code == "forbidden"
+    visit.refresh_from_db()
+    assert (visit.status, visit.closed_at) == (VisitStatus.WAITING, None)
+
+
+def test_a_supervisor_marks_a_visitor_of_any_espace_as_left(agent, hdv, famille):
+    visit = register(hdv, famille, agent)
+
+    left = visit_mark_left(visit=visit, agent=supervisor(email="chef@bethune.fr"))
+
+    assert left.status == VisitStatus.LEFT
+
+
+def test_visit_get_is_scoped_to_the_espaces_of_the_agent(agent, other_agent, hdv, tranquillite):
+    from django.http import Http404
+
+    from guichet.selectors_visits import visit_get
+
+    visit = register(hdv, tranquillite, agent)
+
+    assert visit_get(user=agent, pk=visit.pk) == visit
+    assert visit_get(user=supervisor(email="chef@bethune.fr"), pk=visit.pk) == visit
+    with pytest.raises(Http404):
+        visit_get(user=other_agent, pk=visit.pk)

@@ -316,3 +316,88 @@ def test_pages_carry_no_inline_script_or_style(agent_client, agent, hdv, tranqui
     ):
         body = agent_client.get(url).content.decode()
         assert "style=" not in body and " onclick=" not in body and "<script>" not in body, url
+
+
+def test_an_agent_of_another_espace_gets_404_on_a_visit_and_changes_nothing(
+    client, agent, other_agent, hdv, tranquillite
+):
+    visit = register(hdv, tranquillite, agent, reason="Tags sur la façade", name="Mme Secret")
+    visit_call_next(site=hdv, espace=tranquillite, agent=agent)
+    client.force_login(other_agent)  # Famille
+    close_url = reverse("guichet:visit_close", args=[visit.pk])
+    unknown = client.get(reverse("guichet:visit_close", args=[424242]))
+
+    page = client.get(close_url)
+    closing = client.post(close_url, {"outcome": VisitOutcome.REDIRECTED, "note": "Mairie annexe"})
+    leaving = client.post(reverse("guichet:visit_left", args=[visit.pk]))
+
+    assert (page.status_code, closing.status_code, leaving.status_code) == (404, 404, 404)
+    # The same answer as an unknown visit: nothing tells that this one exists.
+    assert page.content == unknown.content
+    for response in (page, closing, leaving):
+        assert "Mme Secret" not in text(response) and "Tags sur la façade" not in text(response)
+    visit.refresh_from_db()
+    assert (visit.status, visit.outcome, visit.closed_at) == (VisitStatus.CALLED, "", None)
+
+
+@pytest.mark.parametrize("action", ["close", "left"])
+def test_a_supervisor_closes_or_marks_left_a_visit_of_any_espace(client, agent, hdv, tranquillite, action):
+    from tests.accounts.factories import supervisor
+
+    visit = register(hdv, tranquillite, agent, name="Mme Caron")
+    client.force_login(supervisor(email="chef@bethune.fr"))
+
+    page = client.get(reverse("guichet:visit_close", args=[visit.pk]))
+    assert page.status_code == 200 and "Mme Caron" in text(page)
+    if action == "close":
+        response = client.post(
+            reverse("guichet:visit_close", args=[visit.pk]), {"outcome": VisitOutcome.INFORMATION}
+        )
+    else:
+        response = client.post(reverse("guichet:visit_left", args=[visit.pk]))
+
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == (VisitStatus.CLOSED if action == "close" else VisitStatus.LEFT)
+
+
+def test_the_waiting_screen_offers_terminer_only_for_the_espaces_the_agent_receives(
+    client, agent, other_agent, hdv, tranquillite
+):
+    from tests.accounts.factories import supervisor
+
+    famille = Espace.objects.get(code="famille")
+    own = register(hdv, tranquillite, agent)
+    other = register(hdv, famille, agent)
+
+    client.force_login(agent)
+    page = text(client.get(reverse("guichet:visit_screen_list", args=["hdv"])))
+    assert f'id="terminer-{own.pk}"' in page
+    assert f'id="terminer-{other.pk}"' not in page
+    # Both are still in the site's line: the counter registers arrivals for every espace.
+    assert page.count('class="waiting__ticket"') == 2
+
+    client.force_login(supervisor(email="chef@bethune.fr"))
+    page = text(client.get(reverse("guichet:visit_screen_list", args=["hdv"])))
+    assert f'id="terminer-{own.pk}"' in page and f'id="terminer-{other.pk}"' in page
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "３", "1²", "-1", "1.0", " "])
+def test_a_non_ascii_or_malformed_espace_or_site_number_is_an_invalid_choice(
+    agent_client, hdv, tranquillite, value
+):
+    """int() reads "٣" (Arabic-Indic) and "３" (full-width) as 3 and str.isdigit() accepts "²": only ASCII
+    digits name a row; anything else is refused with the form's message, never a 500 nor another row."""
+    arrival = agent_client.post(
+        reverse("guichet:visit_register"), {"site": hdv.pk, "espace": value, "reason": "Motif"}
+    )
+    site = agent_client.post(
+        reverse("guichet:visit_register"), {"site": value, "espace": tranquillite.pk, "reason": "Motif"}
+    )
+    call = agent_client.post(reverse("guichet:visit_call_next", args=["hdv"]), {"espace": value})
+
+    assert (arrival.status_code, site.status_code, call.status_code) == (400, 400, 400)
+    assert "Choisissez un espace de la liste." in text(arrival)
+    assert "Choisissez un site de la liste." in text(site)
+    assert "Vous ne recevez pas les visiteurs de cet espace." in text(call)
+    assert not Visit.objects.exists()

@@ -3,6 +3,7 @@ requester may do, filing without an account and linking to an account."""
 
 import datetime
 import re
+import uuid
 
 import pytest
 import time_machine
@@ -159,3 +160,33 @@ def test_requests_link_to_the_account_that_verifies_the_address(pothole, residen
     confirmed.refresh_from_db()
     assert confirmed.requester == resident_user
     assert Request.objects.filter(requester__isnull=True).count() == 1
+
+
+def test_a_draft_submitted_from_two_tabs_is_filed_once(resident_user, pothole):
+    data = FilingData(description="Trou", street=rue_hoche())
+    draft = services.request_draft_save(service=pothole, requester=resident_user, data=data)
+    stale_tab = Request.objects.get(pk=draft.pk)  # the second tab's copy, read before the first submits
+
+    filed = services.request_submit(service=pothole, requester=resident_user, data=data, draft=draft)
+
+    with pytest.raises(ServiceError, match="déjà été envoyé"):
+        services.request_submit(service=pothole, requester=resident_user, data=data, draft=stale_tab)
+    with pytest.raises(ServiceError, match="déjà été envoyé"):
+        services.request_draft_save(service=pothole, requester=resident_user, data=data, draft=stale_tab)
+    filed.refresh_from_db()
+    assert filed.status == Status.NEW and filed.reference
+    assert filed.events.filter(kind="submitted").count() == 1
+
+
+def test_a_form_key_replayed_by_someone_else_is_refused(resident_user, other_resident, pothole):
+    data = FilingData(description="Trou", street=rue_hoche())
+    key = uuid.uuid4()
+    mine = services.request_submit(service=pothole, requester=resident_user, data=data, submission_key=key)
+    assert (
+        services.request_submit(service=pothole, requester=resident_user, data=data, submission_key=key)
+        == mine
+    )
+
+    with pytest.raises(ServiceError, match="déjà été utilisé"):
+        services.request_submit(service=pothole, requester=other_resident, data=data, submission_key=key)
+    assert Request.objects.count() == 1

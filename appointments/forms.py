@@ -10,7 +10,11 @@ from appointments.models import Agenda
 from appointments.services import ANTS_EXAMPLE, BookingData, Contact, Partner, ants_normalise
 from appointments.slots import SlotView
 from requests_app.errors import ServiceError
-from requests_app.models import Channel
+from requests_app.models import Channel, Request
+
+# The addresses are stored in EmailFields of 254 characters (Request.contact_email): longer is a form
+# error, not a database error.
+EMAIL_MAX_LENGTH = Request._meta.get_field("contact_email").max_length
 
 
 def slot_label(view: SlotView, *, show_free: bool = True) -> str:
@@ -93,6 +97,7 @@ class BookingDetailsForm(forms.Form):
                 )
                 self.fields[prefix + "email"] = forms.EmailField(
                     label=_("Adresse électronique"),
+                    max_length=EMAIL_MAX_LENGTH,
                     required=False,
                     widget=forms.EmailInput(attrs={"autocomplete": "off"}),
                 )
@@ -148,6 +153,7 @@ class AgentBookingForm(BookingDetailsForm):
     )
     email = forms.EmailField(
         label=_("Adresse électronique"),
+        max_length=EMAIL_MAX_LENGTH,
         required=False,
         help_text=_(
             "Si la personne a un compte avec cette adresse, le rendez-vous y est "

@@ -9,6 +9,8 @@ from django.core import signing
 from django.urls import reverse
 
 from appointments.models import Booking
+from appointments.slots import local
+from requests_app.models import Request
 
 _SALT = "appointments.manage"
 LINK_MAX_AGE = 400 * 24 * 3600
@@ -51,3 +53,25 @@ def manage_url(booking: Booking) -> str:
 
 def rebook_url(booking: Booking) -> str:
     return settings.SITE_URL + reverse("appointments:sites", args=[booking.motif])
+
+
+def _booking_of(request: Request) -> Booking | None:
+    try:
+        return request.booking
+    except Booking.DoesNotExist:
+        return None
+
+
+def manage_path_for_request(request: Request) -> str | None:
+    """Where the requester manages the booking behind a request: its signed manage page."""
+    booking = _booking_of(request)
+    return manage_path(booking) if booking is not None else None
+
+
+def agent_day_path_for_request(request: Request) -> str | None:
+    """Where agents manage it: the day view of the booking's agenda, on the appointment's day."""
+    booking = _booking_of(request)
+    if booking is None:
+        return None
+    day = local(booking.starts_at).date()
+    return reverse("appointments:agent_day", args=[booking.agenda_id, day.isoformat()])

@@ -36,14 +36,36 @@ def agenda_get(*, motif: str, site_code: str) -> Agenda:
     )
 
 
-def agendas_for_agents() -> QuerySet[Agenda]:
-    return Agenda.objects.select_related("site").order_by("site__order", "site__name", "motif")
+def _agent_espace_ids(user: User) -> list[int] | None:
+    """The espaces whose agendas an agent works on; None means every espace (supervisors, managers,
+    administrators). The same rule as the guichet's, computed here: appointments does not import guichet."""
+    if user.sees_every_espace:
+        return None
+    if not hasattr(user, "_appointments_espace_ids"):
+        user._appointments_espace_ids = list(user.espaces.values_list("pk", flat=True))
+    return user._appointments_espace_ids
+
+
+def _agendas_visible_to(user: User) -> QuerySet[Agenda]:
+    agendas = Agenda.objects.all()
+    espace_ids = _agent_espace_ids(user)
+    if espace_ids is not None:
+        agendas = agendas.filter(service__espace_id__in=espace_ids)
+    return agendas
+
+
+def agendas_for_agents(*, user: User) -> QuerySet[Agenda]:
+    """The agendas of the agent's espaces (every agenda for those who see every espace)."""
+    if not user.is_agent:
+        return Agenda.objects.none()
+    return _agendas_visible_to(user).select_related("site").order_by("site__order", "site__name", "motif")
 
 
 def agenda_get_for_agent(*, user: User, agenda_id: int) -> Agenda:
+    """An agenda of the agent's espaces; another espace's agenda is a 404, as in the guichet."""
     if not user.is_agent:
         raise Http404
-    return get_object_or_404(Agenda.objects.select_related("site", "service"), pk=agenda_id)
+    return get_object_or_404(_agendas_visible_to(user).select_related("site", "service"), pk=agenda_id)
 
 
 def booking_get_for_user(*, user: User, reference: str) -> Booking:
@@ -56,9 +78,14 @@ def booking_get_for_user(*, user: User, reference: str) -> Booking:
 
 
 def booking_get_for_agent(*, user: User, booking_id: int) -> Booking:
+    """A booking of an agenda of the agent's espaces; any other is a 404."""
     if not user.is_agent:
         raise Http404
-    return get_object_or_404(Booking.objects.select_related("request", "agenda__site", "slot"), pk=booking_id)
+    bookings = Booking.objects.select_related("request", "agenda__site", "slot")
+    espace_ids = _agent_espace_ids(user)
+    if espace_ids is not None:
+        bookings = bookings.filter(agenda__service__espace_id__in=espace_ids)
+    return get_object_or_404(bookings, pk=booking_id)
 
 
 def bookings_upcoming_for_user(user: User, *, now: datetime.datetime | None = None) -> QuerySet[Booking]:

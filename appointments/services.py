@@ -317,21 +317,26 @@ def _not_active_error(booking: Booking) -> ServiceError:
 
 
 def _spine_move(
-    request: Request, *, to_status: str, actor: User | None, message: str = "", public: bool = True
+    request: Request,
+    *,
+    to_status: str,
+    actor: User | None,
+    message: str = "",
+    public: bool = True,
+    as_requester: bool = False,
 ) -> Request:
-    """Move the booking's request on the spine, unless an agent already closed it from the guichet."""
+    """Move the booking's request on the spine, unless it is already closed. The request is owned by this
+    app (apps.py registers it): the spine accepts its status changes only with `from_domain=True`."""
     if request.status in (Status.RESOLVED, Status.REJECTED, Status.CANCELLED):
         return request
-    if (
-        actor is not None
-        and not actor.is_agent
-        and not (actor.pk == request.requester_id and request.status == Status.NEW)
-    ):
-        # The requester may only cancel a new request themselves; once an agent has started on it the
-        # booking's own rules (cut-off) have already been checked, so the move is recorded without actor.
-        actor = None
     return request_transition(
-        request=request, to_status=to_status, actor=actor, message=message, public=public
+        request=request,
+        to_status=to_status,
+        actor=actor,
+        message=message,
+        public=public,
+        as_requester=as_requester,
+        from_domain=True,
     )
 
 
@@ -353,7 +358,19 @@ def booking_cancel(
         locked.status_changed_at = now
         locked.save(update_fields=["status", "status_changed_at"])
         _seats_release(locked.slot_id, locked.people)
-        _spine_move(locked.request, to_status=Status.CANCELLED, actor=actor or locked.user)
+        request = locked.request
+        if request.status == Status.NEW:
+            # The person's own cancellation: no staff response, no generic email, no message needed.
+            _spine_move(request, to_status=Status.CANCELLED, actor=actor or locked.user, as_requester=True)
+        else:
+            # The request was taken up on the spine before (older data): the requester may no longer cancel
+            # it there, so the booking's cancellation (its cut-off already checked) is recorded for them.
+            _spine_move(
+                request,
+                to_status=Status.CANCELLED,
+                actor=None,
+                message=f"Rendez-vous du {when_display(locked.starts_at)} annulé par la personne.",
+            )
     return locked
 
 
@@ -394,6 +411,7 @@ def booking_cancel_by_service(
                 message=message,
                 notify_template="appointments/booking_cancelled",
                 notify_context={"reason": reason},
+                from_domain=True,
             )
     return locked
 

@@ -263,10 +263,33 @@ def nearest_free(
     return sorted(found[:limit], key=lambda view: view.starts_at)
 
 
-def parse_slot(value: str) -> datetime.datetime | None:
-    """A slot value from a form or a link (local ISO time with offset), or None when malformed."""
+# Dates further than this from today are refused as input (a 404, or a form error): no agenda opens that
+# far, and the arithmetic around them (the next day, the time zone) would overflow at the calendar's ends.
+INPUT_RANGE = datetime.timedelta(days=2 * 366)
+
+
+def date_in_range(day: datetime.date, *, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return abs(day - today) <= INPUT_RANGE
+
+
+def parse_day(value: str | None) -> datetime.date | None:
+    """A day from a URL or a form (ISO, 2026-03-24), or None when malformed or out of range."""
     try:
-        moment = datetime.datetime.fromisoformat(value)
+        day = datetime.date.fromisoformat(value or "")
     except (TypeError, ValueError):
         return None
-    return local(moment) if moment.tzinfo else None
+    return day if date_in_range(day) else None
+
+
+def parse_slot(value: str | None) -> datetime.datetime | None:
+    """A slot value from a form or a link (local ISO time with offset), or None when malformed or out of
+    range (9999-12-31T23:59-05:00 is a valid ISO time that Europe/Paris cannot hold)."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            return None
+        moment = local(moment)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return moment if date_in_range(moment.date()) else None

@@ -35,7 +35,15 @@ from appointments.services import (
     cutoff_passed,
     when_display,
 )
-from appointments.slots import day_slots, local, month_calendar, nearest_free, parse_slot, window
+from appointments.slots import (
+    day_slots,
+    local,
+    month_calendar,
+    nearest_free,
+    parse_day,
+    parse_slot,
+    window,
+)
 from requests_app.errors import ServiceError
 from requests_app.models import Channel
 
@@ -90,18 +98,19 @@ def _motif(value: str) -> Motif:
 
 
 def _day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Http404 from None
+    """The day in a page's URL; malformed or out of range (slots.INPUT_RANGE) is a 404."""
+    day = parse_day(value)
+    if day is None:
+        raise Http404
+    return day
 
 
 def _month(value: str | None, *, first: datetime.date, last: datetime.date) -> datetime.date:
-    """The month asked (?mois=2026-03), kept within the booking window."""
+    """The month asked (?mois=2026-03), kept within the booking window; a malformed one is the first."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
         asked = datetime.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         asked = first.replace(day=1)
     return min(max(asked, first.replace(day=1)), last.replace(day=1))
 
@@ -390,15 +399,17 @@ def move_day(request, token: str, date: str):
 
 @agent_required
 def agent_home(request):
-    agendas = list(selectors.agendas_for_agents())
+    agendas = list(selectors.agendas_for_agents(user=request.user))
     agenda_id, day_value = request.GET.get("agenda"), request.GET.get("jour")
     if agenda_id and day_value:
-        try:
-            return redirect(
-                "appointments:agent_day", int(agenda_id), datetime.date.fromisoformat(day_value).isoformat()
-            )
-        except ValueError:
-            messages.error(request, _("Choisissez un agenda et une date valide."))
+        the_day = parse_day(day_value)
+        chosen = next((agenda for agenda in agendas if str(agenda.pk) == agenda_id), None)
+        if chosen is not None and the_day is not None:
+            return redirect("appointments:agent_day", chosen.pk, the_day.isoformat())
+        messages.error(
+            request,
+            _("Choisissez un de vos agendas et une date valide (à moins de deux ans d'aujourd'hui)."),
+        )
     return render(
         request, "appointments/agent_home.html", {"agendas": agendas, "today": timezone.localdate()}
     )
@@ -481,7 +492,13 @@ def agent_book(request, agenda_id: int):
     form = AgentBookingForm(data, agenda=agenda, initial={"creneau": request.GET.get("creneau", "")})
     starts_at = parse_slot(request.POST.get("creneau") if data else request.GET.get("creneau", ""))
     if starts_at is None:
-        raise Http404
+        if data is None:
+            raise Http404
+        # A posted slot that is no slot (tampered, or a date out of range): said in French, nothing saved.
+        messages.error(
+            request, _("Ce créneau n'existe pas : choisissez un créneau libre dans le planning du jour.")
+        )
+        return redirect("appointments:agent_home")
     error, nearest = "", []
     if data is not None and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()

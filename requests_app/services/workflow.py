@@ -203,10 +203,20 @@ def request_cancel(
 
 
 def request_reopen(
-    *, request: Request, actor: User | None, message: str = "", as_requester: bool = False
+    *,
+    request: Request,
+    actor: User | None,
+    message: str = "",
+    as_requester: bool = False,
+    from_domain: bool = False,
 ) -> Request:
     return request_transition(
-        request=request, to_status=Status.IN_PROGRESS, actor=actor, message=message, as_requester=as_requester
+        request=request,
+        to_status=Status.IN_PROGRESS,
+        actor=actor,
+        message=message,
+        as_requester=as_requester,
+        from_domain=from_domain,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from requests_app import links, selectors, services
+from requests_app.domain_registry import domain_owner_for
 from requests_app.errors import ServiceError
 from requests_app.forms import MyRequestsFilterForm, ReopenForm, ReplyForm
 from requests_app.models import EventKind, FieldType, Request, Status
@@ -185,6 +186,10 @@ def _render_detail(
         attachment.url = viewer.url("attachment", attachment.pk)
     actions = selectors.requester_actions(request=request)
     may_act = viewer.is_requester
+    # A request owned by a domain app (a booking's) follows its own record: the requester cancels or moves
+    # it on the app's page, not here (the spine would refuse); the thread stays.
+    owner = domain_owner_for(request)
+    domain_url = owner.resident_path(request) if owner is not None and may_act and request.is_open else None
     return render(
         http_request,
         "requests_app/request_detail.html",
@@ -196,8 +201,13 @@ def _render_detail(
             "answers": _answers(request),
             "filed_attachments": filed_attachments,
             "can_reply": may_act and actions.can_reply,
-            "can_cancel": may_act and actions.can_cancel,
-            "can_reopen": may_act and actions.can_reopen and viewer.url("reopen") is not None,
+            "can_cancel": may_act and owner is None and actions.can_cancel,
+            "can_reopen": may_act
+            and owner is None
+            and actions.can_reopen
+            and viewer.url("reopen") is not None,
+            "domain_owner": owner,
+            "domain_url": domain_url,
             "reopen_until": actions.reopen_until,
             "awaiting": request.status == Status.AWAITING_CITIZEN,
             "reply_form": reply_form or ReplyForm(),

@@ -6,6 +6,7 @@ import pytest
 from appointments.models import Agenda, AgendaOpening, Motif
 from requests_app.catalogue_seed import catalogue_seed
 from requests_app.models import Service, Site
+from tests.accounts.factories import agent_of
 
 PARIS = ZoneInfo("Europe/Paris")
 # Monday 16 March 2026, 10:00 in Béthune: two weeks before the spring daylight-saving change (29 March).
@@ -20,6 +21,21 @@ def paris(*args) -> datetime.datetime:
 def now(time_machine):
     time_machine.move_to(NOW, tick=False)
     return NOW
+
+
+@pytest.fixture
+def agent(db):
+    """An agent of the espaces the agendas belong to: Citoyenneté (CNI and passport) and Famille (PACS), as in
+    requests_app/catalogue_seed.py. Agents see the agendas of their espaces only."""
+    return agent_of(
+        "citoyen", "famille", email="luc.agent@bethune.fr", first_name="Luc", last_name="Delattre"
+    )
+
+
+@pytest.fixture
+def outsider_agent(db):
+    """An agent of the Tranquillité publique espace: no agenda of theirs, a 404 on every other one."""
+    return agent_of("tranquillite", email="nina.agent@bethune.fr", first_name="Nina", last_name="Roussel")
 
 
 @pytest.fixture

@@ -203,3 +203,126 @@ def test_an_agent_booking_with_bad_input_saves_nothing(client, agent, agenda, no
     assert response.status_code == 400
     assert "10 caractères" in _text(response)
     assert not Booking.objects.exists()
+
+
+# --- Espaces: an agent works on the agendas of their espaces only -------------------------------------------
+
+
+def test_an_agent_of_another_espace_gets_a_404_on_every_page_of_the_agenda(
+    client, outsider_agent, resident_user, agenda, now
+):
+    booking = book(agenda, resident_user, SLOT)
+    client.force_login(outsider_agent)
+    day = reverse("appointments:agent_day", args=[agenda.pk, "2026-03-24"])
+    pdf = reverse("appointments:agent_day_pdf", args=[agenda.pk, "2026-03-24"])
+    book_url = reverse("appointments:agent_book", args=[agenda.pk])
+    action = reverse("appointments:agent_booking_action", args=[booking.pk])
+
+    assert client.get(day).status_code == 404
+    assert client.get(pdf).status_code == 404
+    assert client.get(book_url, {"creneau": paris(2026, 3, 24, 10).isoformat()}).status_code == 404
+    posted = client.post(
+        book_url,
+        {
+            "creneau": paris(2026, 3, 24, 10).isoformat(),
+            "channel": "guichet",
+            "contact_name": "Paul Durand",
+            "contact_phone": "0611223344",
+            "email": "",
+            "people": "1",
+            "ants_number": ANTS,
+        },
+    )
+    assert posted.status_code == 404
+    for verb in ("honoured", "no_show", "cancel"):
+        assert client.post(action, {"action": verb, "reason": "Fermeture."}).status_code == 404
+    assert Booking.objects.get().status == BookingStatus.BOOKED and Booking.objects.count() == 1
+    home = _text(client.get(reverse("appointments:agent_home")))
+    assert str(agenda) not in home and "Aucun agenda de rendez-vous dans vos espaces." in home
+
+
+def test_each_agenda_is_seen_by_the_agents_of_its_espace_and_by_managers(
+    client, resident_user, agenda, pacs_agenda, manager_user, now
+):
+    from tests.accounts.factories import agent_of
+
+    citoyen = agent_of("citoyen", email="cni@bethune.fr")
+    famille = agent_of("famille", email="pacs@bethune.fr")
+
+    def status(user, which):
+        client.force_login(user)
+        return client.get(reverse("appointments:agent_day", args=[which.pk, "2026-03-24"])).status_code
+
+    assert (status(citoyen, agenda), status(citoyen, pacs_agenda)) == (200, 404)
+    assert (status(famille, agenda), status(famille, pacs_agenda)) == (404, 200)
+    assert (status(manager_user, agenda), status(manager_user, pacs_agenda)) == (200, 200)
+    client.force_login(famille)
+    home = client.get(reverse("appointments:agent_home"), {"agenda": agenda.pk, "jour": "2026-03-24"})
+    assert home.status_code == 200 and "Choisissez un de vos agendas" in _text(home)
+
+
+# --- Dates out of range: a 404 (pages) or a French message (forms), never a 500 -----------------------------
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2029-01-01", "2026-02-30", "demain"])
+def test_a_day_out_of_range_is_a_404_on_the_day_view_and_its_pdf(client, agent, agenda, now, day):
+    client.force_login(agent)
+
+    assert client.get(reverse("appointments:agent_day", args=[agenda.pk, day])).status_code == 404
+    assert client.get(reverse("appointments:agent_day_pdf", args=[agenda.pk, day])).status_code == 404
+
+
+def test_the_agents_home_refuses_a_day_out_of_range_with_a_message(client, agent, agenda, now):
+    client.force_login(agent)
+
+    response = client.get(reverse("appointments:agent_home"), {"agenda": agenda.pk, "jour": "9999-12-31"})
+
+    assert response.status_code == 200 and "une date valide" in _text(response)
+
+
+@pytest.mark.parametrize("creneau", ["9999-12-31T23:59:00-05:00", "0001-01-01T00:00:00+01:00"])
+def test_booking_on_behalf_for_a_slot_out_of_range_is_refused_and_saves_nothing(
+    client, agent, agenda, now, creneau
+):
+    client.force_login(agent)
+    url = reverse("appointments:agent_book", args=[agenda.pk])
+
+    assert client.get(url, {"creneau": creneau}).status_code == 404
+    response = client.post(
+        url,
+        {
+            "creneau": creneau,
+            "channel": "guichet",
+            "contact_name": "Paul Durand",
+            "contact_phone": "0611223344",
+            "email": "",
+            "people": "1",
+            "ants_number": ANTS,
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200 and "Ce créneau n'existe pas" in _text(response)
+    assert not Booking.objects.exists() and not Request.objects.exists()
+
+
+def test_an_email_longer_than_254_characters_is_a_form_error(client, agent, agenda, now):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".fr"  # valid syntax, 311 characters
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("appointments:agent_book", args=[agenda.pk]),
+        {
+            "creneau": SLOT.isoformat(),
+            "channel": "guichet",
+            "email": email,
+            "contact_name": "Paul Durand",
+            "contact_phone": "",
+            "people": "1",
+            "ants_number": ANTS,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "254 caractères" in _text(response)
+    assert not Booking.objects.exists() and not Request.objects.exists()

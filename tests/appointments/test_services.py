@@ -328,3 +328,83 @@ def test_an_appointment_cannot_be_marked_before_its_day(agenda, resident_user, a
 
     with pytest.raises(ServiceError, match="pas encore eu lieu"):
         booking_mark_honoured(booking=booking, agent=agent)
+
+
+# --- the booking owns its request on the spine -----------------------------------------------------------
+
+
+def test_the_spine_refuses_to_move_a_booking_request_from_outside_the_app(agenda, resident_user, agent, now):
+    from requests_app.errors import TransitionNotAllowed
+    from requests_app.services import request_cancel, request_transition
+
+    booking = book(agenda, resident_user, SLOT)
+
+    with pytest.raises(TransitionNotAllowed, match="se gère depuis sa propre page"):
+        request_cancel(request=booking.request, actor=resident_user, as_requester=True)
+    with pytest.raises(TransitionNotAllowed, match="se gère depuis sa propre page"):
+        request_transition(
+            request=booking.request, to_status=Status.RESOLVED, actor=agent, message="Clos au guichet."
+        )
+
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED and _slot(agenda).booked == 1
+    assert Request.objects.get(pk=booking.request_id).status == Status.NEW
+
+
+def test_the_app_registers_the_booking_pages_as_the_requests_own(agenda, resident_user, now):
+    from django.urls import reverse
+
+    from appointments.links import booking_from_token
+    from requests_app.domain_registry import domain_owner_for
+
+    booking = book(agenda, resident_user, SLOT)
+    request = Request.objects.get(pk=booking.request_id)
+
+    owner = domain_owner_for(request)
+
+    assert owner is not None and owner.label == "rendez-vous"
+    path = owner.resident_path(request)
+    assert path.startswith("/rendez-vous/gerer/")
+    assert booking_from_token(path.split("/")[-2]).booking == booking
+    assert owner.agent_path(request) == reverse("appointments:agent_day", args=[agenda.pk, "2026-03-24"])
+
+
+def test_cancelling_through_the_link_is_the_requesters_own_cancellation(agenda, resident_user, now):
+    booking = book(agenda, resident_user, SLOT)
+
+    booking_cancel(booking=booking)
+
+    request = Request.objects.get(pk=booking.request_id)
+    event = request.events.get(kind=EventKind.STATUS, new_status=Status.CANCELLED)
+    assert event.actor == resident_user
+    assert request.first_response_at is None and not request.messages.exists()
+    assert not Notification.objects.filter(request=request, template="status_changed").exists()
+
+
+def test_a_link_cancellation_of_a_request_already_taken_up_is_recorded_with_a_message(
+    agenda, resident_user, agent, now
+):
+    from requests_app.services import request_transition
+
+    booking = book(agenda, resident_user, SLOT)
+    request_transition(request=booking.request, to_status=Status.IN_PROGRESS, actor=agent, from_domain=True)
+
+    booking_cancel(booking=booking)
+
+    request = Request.objects.get(pk=booking.request_id)
+    assert request.status == Status.CANCELLED and _slot(agenda).booked == 0
+    assert "annulé par la personne" in request.messages.get().body
+
+
+def test_the_agents_closing_moves_carry_their_message(agenda, resident_user, agent, now, time_machine):
+    cancelled = book(agenda, resident_user, SLOT)
+    booking_cancel_by_service(booking=cancelled, agent=agent, reason="Fermeture exceptionnelle.")
+    honoured = book(agenda, resident_user, paris(2026, 3, 24, 10))
+    time_machine.move_to(paris(2026, 3, 24, 11), tick=False)
+    booking_mark_honoured(booking=honoured, agent=agent)
+
+    for booking in (cancelled, honoured):
+        request = Request.objects.get(pk=booking.request_id)
+        message = request.messages.get()
+        assert message.from_staff and message.author == agent and request.first_response_at is not None
+    assert "Fermeture exceptionnelle." in Request.objects.get(pk=cancelled.request_id).messages.get().body

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from appointments.models import Closure, Slot
-from appointments.slots import day_slots, month_calendar, nearest_free, parse_slot, slot_check
+from appointments.slots import day_slots, month_calendar, nearest_free, parse_day, parse_slot, slot_check
 from requests_app.errors import ServiceError
 from tests.appointments.conftest import paris
 
@@ -226,3 +226,13 @@ def test_parse_slot_refuses_naive_or_malformed_values():
     assert parse_slot("2026-03-24T09:00:00+01:00") == paris(2026, 3, 24, 9)
     assert parse_slot("2026-03-24T09:00:00") is None
     assert parse_slot("demain") is None
+
+
+def test_parse_slot_and_parse_day_refuse_dates_out_of_range(now):
+    # Valid ISO values that Europe/Paris cannot hold, or too far from today for any agenda: None, no error.
+    assert parse_slot("9999-12-31T23:59:00-05:00") is None
+    assert parse_slot("0001-01-01T00:00:00+01:00") is None
+    assert parse_slot("2029-03-24T09:00:00+01:00") is None
+    assert parse_day("9999-12-31") is None and parse_day("0001-01-01") is None
+    assert parse_day("2028-03-01") == datetime.date(2028, 3, 1)
+    assert parse_day("2026-02-30") is None and parse_day(None) is None

@@ -206,7 +206,67 @@ def test_the_pacs_form_asks_both_partners_and_shows_the_checklist(client_in, pac
     assert [p["first_name"] for p in Booking.objects.get().partners] == ["Jean", "Claire"]
 
 
-# --- the signed link --------------------------------------------------------------------------------------
+def test_a_partners_email_longer_than_254_characters_is_a_form_error(client_in, pacs_agenda, now):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".fr"  # valid syntax, 311 characters
+    start = paris(2026, 3, 24, 14)
+
+    response = client_in.post(
+        reverse("appointments:details", args=["pacs", "hdv"]),
+        {
+            "creneau": start.isoformat(),
+            "partner1_last_name": "Dupont",
+            "partner1_first_name": "Jean",
+            "partner1_birth_date": "1990-01-02",
+            "partner1_email": email,
+            "partner2_last_name": "Martin",
+            "partner2_first_name": "Claire",
+            "partner2_birth_date": "1992-05-04",
+            "partner2_phone": "0612345678",
+        },
+    )
+
+    assert response.status_code == 400 and "254 caractères" in _text(response)
+    assert not Booking.objects.exists() and not Request.objects.exists()
+
+
+# --- dates out of range: a 404 or a French message, never a 500 ---------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2029-01-01", "2026-02-30"])
+def test_a_day_out_of_range_is_a_404(client_in, agenda, now, day):
+    assert client_in.get(reverse("appointments:day", args=["cni", "hdv", day])).status_code == 404
+
+
+@pytest.mark.parametrize("month", ["99999999999999999999-1", "9999-99", "0-1", "n'importe quoi"])
+def test_a_malformed_month_shows_the_first_bookable_month(client_in, agenda, now, month):
+    response = client_in.get(reverse("appointments:month", args=["cni", "hdv"]), {"mois": month})
+
+    assert response.status_code == 200 and "mars 2026" in _text(response).lower()
+
+
+@pytest.mark.parametrize("creneau", ["9999-12-31T23:59:00-05:00", "0001-01-01T00:00:00+01:00"])
+def test_a_slot_out_of_range_is_refused_with_a_message_and_saves_nothing(client_in, agenda, now, creneau):
+    page = client_in.get(DETAILS, {"creneau": creneau}, follow=True)
+    response = client_in.post(DETAILS, {"creneau": creneau, "ants_number": ANTS, "people": "1"}, follow=True)
+
+    for answer in (page, response):
+        assert answer.status_code == 200 and "Choisissez d'abord un jour puis un créneau." in _text(answer)
+    assert not Booking.objects.exists() and not Request.objects.exists()
+
+
+def test_moving_to_a_day_out_of_range_is_a_404_and_changes_nothing(client, resident_user, agenda, now):
+    booking = book(agenda, resident_user, SLOT)
+    token = manage_token(booking)
+
+    for day in ("9999-12-31", "0001-01-01"):
+        url = reverse("appointments:move_day", args=[token, day])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"creneau": "9999-12-31T23:59:00-05:00"}).status_code == 404
+    booking.refresh_from_db()
+    assert booking.starts_at == SLOT and booking.reschedule_count == 0
+
+
+# --- the signed link ----------------------------------------------------------------------------------------
 
 
 def test_the_link_lets_the_person_cancel_without_logging_in(

@@ -344,3 +344,84 @@ def test_request_count_stays_the_same_when_a_page_is_refused(client, resident_us
     before = Request.objects.count()
     client.post(detail_url(filed, "request_cancel"))
     assert Request.objects.count() == before
+
+
+# --- A booking's request: owned by the appointments app -----------------------------------------------------
+
+
+def _booked(resident_user, time_machine):
+    """A CNI appointment at the Hôtel de Ville on Tuesday 24 March 2026, booked a week before."""
+    from appointments.models import Agenda, Motif
+    from requests_app.models import Service, Site
+    from tests.appointments.helpers import book
+
+    time_machine.move_to(datetime.datetime(2026, 3, 16, 10, tzinfo=datetime.UTC), tick=False)
+    agenda = Agenda.objects.create(
+        motif=Motif.CNI,
+        site=Site.objects.get(code="hdv"),
+        service=Service.objects.get(code="rdv-cni-passeport"),
+        slot_minutes=20,
+        seats=2,
+        ants_required=True,
+    )
+    starts_at = datetime.datetime(2026, 3, 24, 8, tzinfo=datetime.UTC)  # 9:00 in Béthune
+    return book(agenda, resident_user, starts_at)
+
+
+def test_a_booking_request_sends_the_requester_to_the_booking_page_instead_of_cancel(
+    client, resident_user, catalogue, time_machine
+):
+    booking = _booked(resident_user, time_machine)
+    client.force_login(resident_user)
+
+    page = client.get(detail_url(booking.request)).content.decode()
+
+    assert "Annuler ma demande" not in page and "Rouvrir" not in page
+    assert "Gérer mon rendez-vous" in page
+    manage = page.split("Gérer mon rendez-vous")[0].rsplit('href="', 1)[1].split('"')[0]
+    assert manage.startswith("/rendez-vous/gerer/")
+    assert "Annuler mon rendez-vous" in client.get(manage).content.decode()
+    assert 'id="repondre"' in page  # the thread stays
+
+
+def test_cancelling_a_booking_request_from_the_request_page_is_refused_and_changes_nothing(
+    client, resident_user, catalogue, time_machine
+):
+    from appointments.models import BookingStatus, Slot
+
+    booking = _booked(resident_user, time_machine)
+    events = booking.request.events.count()
+    client.force_login(resident_user)
+
+    response = client.post(detail_url(booking.request, "request_cancel"))
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "se gère depuis sa propre page" in body and "Gérer mon rendez-vous" in body
+    booking.refresh_from_db()
+    booking.request.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED and Slot.objects.get().booked == 1
+    assert booking.request.status == Status.NEW and booking.request.events.count() == events
+
+
+def test_the_booking_link_still_cancels_the_request_and_frees_the_seat(
+    client, resident_user, catalogue, time_machine
+):
+    from appointments.links import manage_token
+    from appointments.models import BookingStatus, Slot
+    from requests_app.models import Notification
+
+    booking = _booked(resident_user, time_machine)
+
+    response = client.post(reverse("appointments:manage_cancel", args=[manage_token(booking)]))
+
+    assert response.status_code == 200
+    booking.refresh_from_db()
+    request = Request.objects.get(pk=booking.request_id)
+    assert booking.status == BookingStatus.CANCELLED_BY_USER and Slot.objects.get().booked == 0
+    # The requester's own cancellation: no staff response, no generic "status changed" email.
+    assert request.status == Status.CANCELLED and request.first_response_at is None
+    assert not Notification.objects.filter(request=request, template="status_changed").exists()
+    client.force_login(resident_user)
+    page = client.get(detail_url(request)).content.decode()
+    assert "Gérer mon rendez-vous" not in page and "Annuler ma demande" not in page

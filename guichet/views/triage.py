@@ -259,4 +259,6 @@ def attachment(request, reference: str, pk: int):
         item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Whatever a resident uploaded never runs in the agent's browser, even opened inline.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -245,7 +245,9 @@ def request_message_post(
             raise ServiceError(
                 "Cette demande est close : rouvrez-la ou faites une nouvelle demande.", code="closed"
             )
-        checked = uploads_check(files or [], already=locked.attachments.count())
+        # The limit of files is per message: a resident who joined five photos at filing can still send
+        # the document the town asks for.
+        checked = uploads_check(files or [])
         now = timezone.now()
         if from_requester and locked.status == Status.AWAITING_CITIZEN:
             _set_status(locked, Status.IN_PROGRESS, now=now)
@@ -389,6 +391,13 @@ def request_mark_duplicate(*, request: Request, actor: User, original: Request, 
             f"{original} est elle-même un doublon : choisissez la demande d'origine.",
             field="original",
             code="chain",
+        )
+    if request.duplicates.exists():
+        # Its own duplicates would then point at a closed duplicate: a chain nobody follows.
+        raise ServiceError(
+            f"{request} a elle-même des doublons : marquez plutôt {original} comme doublon de {request}.",
+            field="original",
+            code="has_duplicates",
         )
     body = message.strip() or (
         f"Votre demande a déjà été signalée sous la référence {original.reference}. Elle est traitée dans "

@@ -328,6 +328,27 @@ def test_duplicate_of_an_unknown_or_foreign_request_is_refused(client, agent, fi
     assert request.status == Status.NEW
 
 
+def test_a_request_with_duplicates_cannot_become_a_duplicate_itself(agent):
+    first, second, third = file_request(), file_request(), file_request()
+    services.request_mark_duplicate(request=second, actor=agent, original=first)
+    with pytest.raises(ServiceError, match="a elle-même des doublons"):
+        services.request_mark_duplicate(request=first, actor=agent, original=third)
+    assert refreshed(first).duplicate_of is None and refreshed(first).status == Status.NEW
+
+
+def test_an_attachment_opened_by_an_agent_runs_nothing(client, agent, resident_user):
+    request = file_request(requester=resident_user)
+    services.request_message_post(
+        request=request, author=resident_user, body="La photo", files=[png_upload()]
+    )
+    attachment = request.attachments.get()
+    client.force_login(agent)
+    response = client.get(f"/guichet/demandes/{request.reference}/pieces/{attachment.pk}/")
+    assert response.status_code == 200
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 # History
 
 

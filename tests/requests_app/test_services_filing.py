@@ -190,3 +190,32 @@ def test_a_form_key_replayed_by_someone_else_is_refused(resident_user, other_res
     with pytest.raises(ServiceError, match="déjà été utilisé"):
         services.request_submit(service=pothole, requester=other_resident, data=data, submission_key=key)
     assert Request.objects.count() == 1
+
+
+def test_a_resident_with_five_photos_can_still_send_the_document_asked_for(resident_user, agent, pothole):
+    from tests.requests_app.factories import png_upload
+
+    filed = services.request_submit(
+        service=pothole,
+        requester=resident_user,
+        data=FilingData(
+            description="Trou", street=rue_hoche(), files=[png_upload(f"p{i}.png") for i in range(5)]
+        ),
+    )
+    services.request_transition(
+        request=filed,
+        to_status=Status.AWAITING_CITIZEN,
+        actor=agent,
+        message="Pouvez-vous joindre le justificatif ?",
+    )
+    services.request_message_post(
+        request=filed, author=resident_user, body="Le voici", files=[png_upload("justificatif.png")]
+    )
+    assert filed.attachments.count() == 6
+    with pytest.raises(ServiceError, match="au plus 5 fichiers"):
+        services.request_message_post(
+            request=filed,
+            author=resident_user,
+            body="Trop",
+            files=[png_upload(f"x{i}.png") for i in range(6)],
+        )

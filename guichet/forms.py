@@ -87,34 +87,6 @@ class DuplicateForm(forms.Form):
     )
 
 
-BULK_ACTIONS = [
-    ("assign", _("Attribuer")),
-    ("status", _("Changer le statut")),
-    ("close", _("Clore (traitée)")),
-]
-
-
-class BulkForm(forms.Form):
-    references = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
-    action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
-    assignee = forms.IntegerField(label=_("Agent"), required=False)
-    to_status = forms.ChoiceField(
-        label=_("Statut"),
-        required=False,
-        choices=[("", "—")]
-        + [
-            (s.value, s.label)
-            for s in (Status.IN_PROGRESS, Status.AWAITING_CITIZEN, Status.RESOLVED, Status.REJECTED)
-        ],
-    )
-    message = forms.CharField(
-        label=_("Message au demandeur"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
 INTAKE_CHANNELS = [
     ("guichet", _("Au guichet")),
     ("phone", _("Par téléphone")),

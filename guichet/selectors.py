@@ -406,8 +406,3 @@ def staff_timeline(*, request: Request):
         .prefetch_related("message__attachments")
         .order_by("at", "id")
     )
-
-
-def ensure_agent(user: User) -> None:
-    if not (user.is_authenticated and user.is_agent):
-        raise Http404

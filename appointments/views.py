@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import agent_required
 from accounts.models import User
 from appointments import selectors
 from appointments.documents import day_sheet_pdf
@@ -72,19 +73,6 @@ def verified_login_required(view):
                 request, _("Confirmez d'abord votre adresse électronique : la convocation y sera envoyée.")
             )
             return redirect("account_email")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def agent_required(view):
-    """Agents only; anybody else gets a 404 (the page's existence is not confirmed)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_agent:
-            raise Http404
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,8 +1,9 @@
 """One access test walks the whole URL resolver (STYLE.md), so a new page cannot be forgotten: for every
 URL and every role of the shared cast, the answer is a page (200), a redirect (to the login page for
 someone anonymous), 404, or 405 for a POST-only action — never 403, which would confirm that what is
-behind it exists, and never a server error. Back-office pages answer 404 to everyone but staff; a
-resident's request answers 404 to everyone but its requester and the agents of its espace."""
+behind it exists, and never a server error. Back-office pages answer 404 to everyone but staff, anonymous
+visitors included (accounts.access.agent_required); a resident's request answers 404 to everyone but its
+requester and the agents of its espace."""
 
 import datetime
 
@@ -87,7 +88,7 @@ def test_every_url_answers_each_role_with_a_page_a_redirect_or_404(client, cast,
             status = client.get(path).status_code
             allowed = {200, 302, 404, 405, 410}
             restricted = (
-                (path.startswith(STAFF_PREFIXES) and role in ("habitant", "autre habitant"))
+                (path.startswith(STAFF_PREFIXES) and role in ("anonyme", "habitant", "autre habitant"))
                 or (path.startswith(OWNER_PREFIX) and role == "autre habitant")
                 or (path.startswith("/guichet/demandes/") and role == "agent d'un autre espace")
             )
@@ -96,7 +97,7 @@ def test_every_url_answers_each_role_with_a_page_a_redirect_or_404(client, cast,
                 if status == 405:
                     # A POST-only action: what matters is that the POST itself is refused with 404.
                     status = client.post(path).status_code
-            elif role == "anonyme" and path.startswith(STAFF_PREFIXES + (OWNER_PREFIX,)):
+            elif role == "anonyme" and path.startswith(OWNER_PREFIX):
                 allowed = {302, 404, 405}
             if status not in allowed:
                 problems.append(f"{path} [{role}] → {status} (attendu {sorted(allowed)})")

@@ -1,10 +1,7 @@
 """The seat count is settled by the database: 20+ connections racing for the last seat of a slot get
 exactly one booking, whatever the interleaving (PostgreSQL, each thread on its own connection)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from appointments.models import Booking, Slot
 from appointments.services import SlotTaken
@@ -12,32 +9,19 @@ from requests_app.models import Request
 from tests.accounts.factories import resident
 from tests.appointments.conftest import paris
 from tests.appointments.helpers import book
+from tests.races import errors, race
 
 RACERS = 24
 SLOT = paris(2026, 3, 24, 9)
 
 
 def _race(agenda, users) -> tuple[list, list]:
-    barrier = threading.Barrier(len(users))
-    won, lost, errors = [], [], []
-
-    def attempt(user):
-        try:
-            barrier.wait(timeout=30)
-            won.append(book(agenda, user, SLOT).pk)
-        except SlotTaken:
-            lost.append(user.pk)
-        except Exception as exc:  # noqa: BLE001  (reported below: the test must see it)
-            errors.append(repr(exc))
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=attempt, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
+    """(booking ids won, users told the slot is taken)."""
+    outcomes = race(lambda i: book(agenda, users[i], SLOT).pk, times=len(users))
+    unexpected = errors(outcomes, expected=(SlotTaken,))
+    assert not unexpected, unexpected
+    won = [o.value for o in outcomes if o.ok]
+    lost = [users[o.index].pk for o in outcomes if isinstance(o.error, SlotTaken)]
     return won, lost
 
 

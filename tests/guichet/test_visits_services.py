@@ -2,12 +2,10 @@
 
 import datetime
 import importlib
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
 
 from guichet.models import Visit, VisitOutcome, VisitStatus
 from guichet.services.visits import visit_call_next, visit_close, visit_mark_left, visit_register
@@ -16,6 +14,7 @@ from requests_app.errors import ServiceError
 from requests_app.models import Espace, Service, Site, Street
 from requests_app.services import FilingData, request_submit
 from tests.accounts.factories import supervisor
+from tests.races import errors, race
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY_MORNING = datetime.datetime(2026, 3, 2, 9, 5, tzinfo=PARIS)
@@ -134,26 +133,13 @@ def test_concurrent_arrivals_never_share_a_ticket():
     site = Site.objects.get(code="hdv")
     espace = Espace.objects.get(code="citoyen")
     threads_count = 8
-    barrier = threading.Barrier(threads_count)
-    tickets, errors = [], []
 
-    def arrive(n):
-        try:
-            barrier.wait()
-            tickets.append(register(site, espace, desk, reason=f"Visiteur {n}").ticket)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    outcomes = race(
+        lambda n: register(site, espace, desk, reason=f"Visiteur {n}").ticket, times=threads_count
+    )
 
-    threads = [threading.Thread(target=arrive, args=(n,)) for n in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    assert sorted(tickets) == list(range(1, threads_count + 1))
+    assert errors(outcomes) == []
+    assert sorted(o.value for o in outcomes) == list(range(1, threads_count + 1))
 
 
 # --- Calling the next visitor -----------------------------------------------------------------------------
@@ -247,26 +233,15 @@ def test_two_agents_calling_at_once_never_get_the_same_visitor():
     desk = agent_of("citoyen", email="accueil@bethune.fr")
     agents = [agent_of("citoyen", email=f"agent{n}@bethune.fr") for n in range(6)]
     waiting = [register(site, espace, desk, reason=f"Visiteur {n}").pk for n in range(4)]
-    barrier = threading.Barrier(len(agents))
-    called, errors = [], []
 
-    def call(agent):
-        try:
-            barrier.wait()
-            visit = visit_call_next(site=site, espace=espace, agent=agent)
-            called.append(visit.pk if visit else None)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def call(i):
+        visit = visit_call_next(site=site, espace=espace, agent=agents[i])
+        return visit.pk if visit else None
 
-    threads = [threading.Thread(target=call, args=(agent,)) for agent in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(call, times=len(agents))
 
-    assert errors == []
+    assert errors(outcomes) == []
+    called = [o.value for o in outcomes]
     got = [pk for pk in called if pk is not None]
     assert sorted(got) == sorted(waiting)  # each visitor called exactly once
     assert called.count(None) == len(agents) - len(waiting)

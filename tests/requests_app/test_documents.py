@@ -2,16 +2,15 @@
 rendering fetches nothing but our own static files."""
 
 import subprocess
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import formats
 
 from bethune_portal.pdf import PdfResourceError, ResourceRefused, StaticOnlyURLFetcher, pdf_from_html
 from requests_app.documents import receipt_ensure
 from requests_app.links import request_url
 from requests_app.models import Channel, Document, DocumentKind, FieldType, Site
+from tests.races import errors, race
 from tests.requests_app.factories import (
     ServiceFactory,
     ServiceFieldFactory,
@@ -177,26 +176,11 @@ def test_concurrent_receipt_renderings_keep_one_document(
     Document.objects.filter(request=request).delete()  # the eager task made one at commit: start afresh
     for path in (settings.MEDIA_ROOT / "documents").rglob("*.pdf"):
         path.unlink()
-    barrier = threading.Barrier(4)
-    results, errors = [], []
 
-    def render():
-        try:
-            barrier.wait(timeout=10)
-            results.append(receipt_ensure(request_id=request.pk).pk)
-        except Exception as exc:  # reported below, in the test's thread
-            errors.append(exc)
-        finally:
-            connection.close()
+    outcomes = race(lambda _: receipt_ensure(request_id=request.pk).pk, times=4)
 
-    threads = [threading.Thread(target=render) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert errors == []
-    assert len(set(results)) == 1
+    assert errors(outcomes) == []
+    assert len({o.value for o in outcomes}) == 1
     assert Document.objects.filter(request=request, kind=DocumentKind.RECEIPT).count() == 1
     assert len(list((settings.MEDIA_ROOT / "documents").rglob("*.pdf"))) == 1
 

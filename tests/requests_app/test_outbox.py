@@ -6,11 +6,9 @@ In these tests (pytest-django's `db`), the filing's on_commit callbacks never ru
 worker or an unreachable broker leaves, a committed row whose task never ran."""
 
 import datetime
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from requests_app.models import Notification, NotificationStatus
@@ -23,6 +21,7 @@ from requests_app.services.outbox import (
     notifications_due,
 )
 from requests_app.tasks import notification_sweep_task
+from tests.races import errors, race
 from tests.requests_app.factories import submitted_request
 
 T0 = datetime.datetime(2026, 3, 10, 9, 30, tzinfo=datetime.UTC)
@@ -181,26 +180,11 @@ def test_eight_workers_racing_on_one_notification_send_one_email(
 ):
     notification = pending_notification(requester=resident_user)
     assert reloaded(notification).status == NotificationStatus.PENDING
-    barrier = threading.Barrier(8)
-    outcomes, errors = [], []
 
-    def deliver():
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append(notification_deliver(notification_id=notification.pk))
-        except Exception as exc:  # reported below, in the test's thread
-            errors.append(exc)
-        finally:
-            connection.close()
+    outcomes = race(lambda _: notification_deliver(notification_id=notification.pk), times=8)
 
-    threads = [threading.Thread(target=deliver) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert errors == []
-    assert sorted(outcomes) == ["sent"] + ["skipped"] * 7
+    assert errors(outcomes) == []
+    assert sorted(o.value for o in outcomes) == ["sent"] + ["skipped"] * 7
     assert len(mail.outbox) == 1
     notification = reloaded(notification)
     assert (notification.status, notification.attempts) == (NotificationStatus.SENT, 1)

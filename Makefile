@@ -1,30 +1,55 @@
 # Two commands do all set-up: `make run` (the portal on http://127.0.0.1:8000) and `make test`.
+# Dependencies come from uv.lock (exact versions), installed by uv, itself pinned and bootstrapped below
+# from python3 alone.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench messages check-compose clean
+UV_VERSION := 0.13.9
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+UV_STAMP := $(TOOLS)/.uv-$(UV_VERSION)
+# uv uses this machine's Python (never downloads one) and installs into .venv.
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_LINK_MODE ?= copy
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
+# make test-pg: the PostgreSQL-only tests; `make test-pg TEST_PG_SELECT=` runs the whole suite there.
+TEST_PG_SELECT ?= -m postgres
 
-# Reinstall only when pyproject.toml changed since the last install.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+.PHONY: run test test-pg prerequisites install lint bench messages check-compose clean
+
+# uv, pinned, in its own small venv (python3 -m venv + pip: nothing else needed on the machine).
+$(UV_STAMP):
+	@$(PYTHON) -m venv $(TOOLS) || { echo "« $(PYTHON) -m venv » a échoué : installez python3-venv (apt-get install python3-venv)." >&2; exit 1; }
+	@echo '*' > $(TOOLS)/.gitignore
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@rm -f $(TOOLS)/.uv-*
+	@touch $@
+
+# Reinstall only when uv.lock or pyproject.toml changed since the last install. --locked: exactly the
+# locked versions, and a stop if pyproject.toml changed without `uv lock`.
+$(STAMP): uv.lock pyproject.toml $(UV_STAMP)
+	$(UV) sync --locked --extra dev --quiet
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0 || true
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=$(TOOLS) --verbosity 0 || true
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "Portail : http://127.0.0.1:$(PORT)/   (Ctrl+C pour arrêter)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# System programs the suite needs (pdftotext, Pango, msgfmt, Chromium): installed by apt-get when we may,
+# else one line says how.
+prerequisites:
+	@bash .ci/prerequisites
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -32,18 +57,21 @@ lint: install
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=bethune_portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-test: lint
+test: prerequisites lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-pg: prerequisites install
+	@bash .ci/test-pg $(TEST_PG_SELECT) $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=$(TOOLS) --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=$(TOOLS)
 
 check-compose:
 	docker-compose -f docker-compose.yml config -q
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache

@@ -10,6 +10,8 @@ from django.db import connection
 
 from tests.accounts.factories import UserFactory, agent_of, manager, resident
 
+pytest_plugins = ["tests.plugins.pg_summary"]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

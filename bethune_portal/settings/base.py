@@ -56,8 +56,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "rest_framework",
-    "drf_spectacular",
     "django_htmx",
     "csp",
     "allauth",
@@ -218,16 +216,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "requests_app.tasks.draft_purge_task",
         "schedule": crontab(hour=3, minute=15),
     },
-}
-
-REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "API du portail des services de Béthune",
-    "VERSION": "1.0.0",
 }
 
 # Content Security Policy from the first page: no inline script or style anywhere.

@@ -1,14 +1,32 @@
-"""Helpers of the guichet tests (queue, triage, bulk, intake, export). Requests are filed through the spine's
-services (request_submit) over the demo catalogue (catalogue_seed), as the counter or the web would file them;
-the guichet's own rows (reply templates, saved filters) are made by factories."""
+"""Helpers of the guichet tests (queue, triage, bulk, intake, export, visits). Requests are filed by the test
+kit's one factory, `submitted_request` (tests/requests_app/factories.py), over the demo catalogue
+(catalogue_seed); `file_request` is that factory with the guichet's defaults: a Tranquillité publique
+service, rue Hoche n° 12, the lamp-post description. The guichet's own rows (reply templates, saved
+filters) are made by factories. Fixtures the guichet tests share are in tests/guichet/conftest.py."""
 
 import factory
 from django.core.cache import cache
 
 from guichet.models import ReplyTemplate, SavedFilter
 from requests_app.catalogue_seed import catalogue_seed
-from requests_app.models import Channel, Espace, FieldType, Request, Service, Site, Street
-from requests_app.services import FilingData, request_submit
+from requests_app.models import Channel, Request, Service
+from tests.requests_app.factories import espace, site, street, submitted_request
+from tests.requests_app.factories import service as catalogue_service
+
+__all__ = [
+    "FAMILLE_SERVICE",
+    "TRANQUILLITE_OTHER_SERVICE",
+    "TRANQUILLITE_SERVICE",
+    "ReplyTemplateFactory",
+    "SavedFilterFactory",
+    "espace",
+    "file_request",
+    "refreshed",
+    "seed",
+    "service",
+    "site",
+    "street",
+]
 
 # A service of each espace the tests use, with no required extra question.
 TRANQUILLITE_SERVICE = "eclairage-public"  # SLA 5 working days, address required
@@ -23,27 +41,7 @@ def seed() -> None:
 
 
 def service(code: str = TRANQUILLITE_SERVICE) -> Service:
-    return Service.objects.get(code=code)
-
-
-def site(code: str = "hdv") -> Site:
-    return Site.objects.get(code=code)
-
-
-def espace(code: str) -> Espace:
-    return Espace.objects.get(code=code)
-
-
-def street(name: str = "rue Hoche") -> Street:
-    return Street.objects.get(name=name)
-
-
-def _required_answers(svc: Service) -> dict:
-    answers = {}
-    for item in svc.fields.all():
-        if item.required and item.field_type != FieldType.FILE:
-            answers[item.key] = item.choice_list()[0] if item.field_type == FieldType.CHOICE else "oui"
-    return answers
+    return catalogue_service(code)
 
 
 def file_request(
@@ -59,26 +57,20 @@ def file_request(
     contact_email: str = "",
     contact_phone: str = "",
 ) -> Request:
-    """A submitted request, filed by request_submit. Without a requester, a contact with an email address."""
-    svc = service(code)
-    if requester is None and not (contact_name or contact_email or contact_phone):
-        contact_name, contact_email = "Paul Martin", "paul.martin@example.fr"
-    data = FilingData(
+    """A submitted request (submitted_request with the guichet's defaults). Without a requester, a contact
+    with an email address; `street_name=None` for a service that needs no address."""
+    return submitted_request(
+        service=code,
+        requester=requester,
+        channel=channel,
+        site=site_code,
+        created_by=created_by,
         description=description,
-        answers=_required_answers(svc),
-        street=street(street_name) if street_name else None,
+        street=street_name,
         street_number="12" if street_name else "",
         contact_name=contact_name,
         contact_email=contact_email,
         contact_phone=contact_phone,
-    )
-    return request_submit(
-        service=svc,
-        requester=requester,
-        data=data,
-        channel=channel,
-        site=site(site_code) if site_code else None,
-        created_by=created_by,
     )
 
 

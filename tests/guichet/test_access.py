@@ -8,13 +8,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from requests_app import services
 from requests_app.models import Attachment
 from tests.accounts.factories import supervisor
-from tests.guichet.factories import FAMILLE_SERVICE, file_request, seed, service
+from tests.guichet.factories import FAMILLE_SERVICE, file_request, service
 from tests.requests_app.factories import png_upload
 
-
-@pytest.fixture(autouse=True)
-def _catalogue(db):
-    seed()
+pytestmark = pytest.mark.usefixtures("catalogue")  # tests/guichet/conftest.py
 
 
 def guichet_url_names() -> list[tuple[str, list[str]]]:

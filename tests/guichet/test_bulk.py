@@ -10,20 +10,12 @@ from guichet.services.bulk import BULK_LIMIT, bulk_apply
 from requests_app import services
 from requests_app.errors import ServiceError
 from requests_app.models import EventKind, Request, RequestEvent, Status
-from tests.accounts.factories import agent_of
-from tests.guichet.factories import FAMILLE_SERVICE, file_request, refreshed, seed
+from tests.guichet.factories import FAMILLE_SERVICE, file_request, refreshed
 
 BULK = "/guichet/actions-groupees/"
 
 
-@pytest.fixture(autouse=True)
-def _catalogue(db):
-    seed()
-
-
-@pytest.fixture
-def colleague(db):
-    return agent_of("tranquillite", email="nadia.agent@bethune.fr", first_name="Nadia", last_name="Benali")
+pytestmark = pytest.mark.usefixtures("catalogue")  # tests/guichet/conftest.py
 
 
 def test_bulk_assign_to_a_colleague(client, agent, colleague):

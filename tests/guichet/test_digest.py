@@ -11,9 +11,10 @@ from guichet.digest import DIGEST_LINE_CAP, digest_build, digest_send
 from guichet.models import DigestSent
 from guichet.tasks import agent_digest_task
 from requests_app.catalogue_seed import catalogue_seed
-from requests_app.models import Service, Street
-from requests_app.services import FilingData, request_assign, request_submit
+from requests_app.models import Street
+from requests_app.services import request_assign
 from tests.accounts.factories import supervisor
+from tests.requests_app.factories import submitted_request
 
 PARIS = ZoneInfo("Europe/Paris")
 FILED = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=PARIS)  # Monday; 10 working days → due 16 March
@@ -29,10 +30,8 @@ def _site_url(settings):
 def file(resident, code="poubelles-hors-horaires", when=FILED, description="Bacs sur le trottoir"):
     catalogue_seed()
     with time_machine.travel(when, tick=False):
-        return request_submit(
-            service=Service.objects.get(code=code),
-            requester=resident,
-            data=FilingData(description=description, street=Street.objects.first()),
+        return submitted_request(
+            service=code, requester=resident, description=description, street=Street.objects.first()
         )
 
 

@@ -11,14 +11,12 @@ from guichet.views.queue import CSV_HEADERS
 from requests_app import services
 from requests_app.models import Channel, Status
 from tests.accounts.factories import supervisor
-from tests.guichet.factories import FAMILLE_SERVICE, file_request, seed
+from tests.guichet.factories import FAMILLE_SERVICE, file_request
 
 EXPORT = "/guichet/export.csv"
 
 
-@pytest.fixture(autouse=True)
-def _catalogue(db):
-    seed()
+pytestmark = pytest.mark.usefixtures("catalogue")  # tests/guichet/conftest.py
 
 
 def exported(client, query: str = "") -> tuple[StreamingHttpResponse, str, list[list[str]]]:

@@ -9,12 +9,9 @@ from django.db.models import Count
 
 from requests_app.models import Message, ReferenceCounter, Request, RequestEvent, Status
 from tests.accounts.factories import agent_of
-from tests.guichet.factories import file_request, seed
+from tests.guichet.factories import file_request
 
-
-@pytest.fixture(autouse=True)
-def _catalogue(db):
-    seed()
+pytestmark = pytest.mark.usefixtures("catalogue")  # tests/guichet/conftest.py
 
 
 def test_generate_requests_creates_varied_requests_with_events_and_messages(agent):

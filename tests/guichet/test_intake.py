@@ -8,15 +8,13 @@ import pytest
 from django.core import mail
 
 from requests_app.models import Channel, Request
-from tests.guichet.factories import TRANQUILLITE_SERVICE, seed, site
+from tests.guichet.factories import TRANQUILLITE_SERVICE, site
 
 START = "/guichet/saisie/"
 FORM = f"/guichet/saisie/{TRANQUILLITE_SERVICE}/"
 
 
-@pytest.fixture(autouse=True)
-def _catalogue(db):
-    seed()
+pytestmark = pytest.mark.usefixtures("catalogue")  # tests/guichet/conftest.py
 
 
 def posted(**overrides) -> dict:

@@ -12,14 +12,13 @@ from bethune_portal.generate import generate_requests
 from guichet.models import SavedFilter
 from requests_app import services
 from requests_app.models import Channel, Priority, Quartier, Request, Status
-from tests.accounts.factories import agent_of, supervisor
+from tests.accounts.factories import supervisor
 from tests.guichet.factories import (
     FAMILLE_SERVICE,
     TRANQUILLITE_OTHER_SERVICE,
     SavedFilterFactory,
     espace,
     file_request,
-    seed,
     service,
     site,
 )
@@ -28,20 +27,13 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 QUEUE = "/guichet/"
 
 
-@pytest.fixture(autouse=True)
-def _catalogue(db):
-    seed()
+pytestmark = pytest.mark.usefixtures("catalogue")  # tests/guichet/conftest.py
 
 
 def shown(client, query: str = "") -> list[str]:
     response = client.get(f"{QUEUE}?{query}")
     assert response.status_code == 200
     return [row.reference for row in response.context["rows"]]
-
-
-@pytest.fixture
-def colleague(db):
-    return agent_of("tranquillite", email="nadia.agent@bethune.fr", first_name="Nadia", last_name="Benali")
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.urls import reverse
 from requests_app import services
 from requests_app.errors import ServiceError
 from requests_app.models import EventKind, Priority, RequestEvent, Status
-from tests.accounts.factories import agent_of
 from tests.guichet.factories import (
     FAMILLE_SERVICE,
     TRANQUILLITE_OTHER_SERVICE,
@@ -21,7 +20,6 @@ from tests.guichet.factories import (
     espace,
     file_request,
     refreshed,
-    seed,
     service,
 )
 from tests.requests_app.factories import png_upload
@@ -29,14 +27,7 @@ from tests.requests_app.factories import png_upload
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
-@pytest.fixture(autouse=True)
-def _catalogue(db):
-    seed()
-
-
-@pytest.fixture
-def colleague(db):
-    return agent_of("tranquillite", email="nadia.agent@bethune.fr", first_name="Nadia", last_name="Benali")
+pytestmark = pytest.mark.usefixtures("catalogue")  # tests/guichet/conftest.py
 
 
 @pytest.fixture

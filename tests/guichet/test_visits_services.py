@@ -11,33 +11,13 @@ from guichet.models import Visit, VisitOutcome, VisitStatus
 from guichet.services.visits import visit_call_next, visit_close, visit_mark_left, visit_register
 from requests_app.catalogue_seed import catalogue_seed
 from requests_app.errors import ServiceError
-from requests_app.models import Espace, Service, Site, Street
-from requests_app.services import FilingData, request_submit
+from requests_app.models import Espace, Site, Street
 from tests.accounts.factories import supervisor
 from tests.races import errors, race
+from tests.requests_app.factories import submitted_request
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY_MORNING = datetime.datetime(2026, 3, 2, 9, 5, tzinfo=PARIS)
-
-
-@pytest.fixture
-def hdv(db):
-    return Site.objects.get(code="hdv")
-
-
-@pytest.fixture
-def victor_hugo(db):
-    return Site.objects.get(code="victor-hugo")
-
-
-@pytest.fixture
-def tranquillite(db):
-    return Espace.objects.get(code="tranquillite")
-
-
-@pytest.fixture
-def famille(db):
-    return Espace.objects.get(code="famille")
 
 
 def ensure_reference_data() -> None:
@@ -58,10 +38,11 @@ def register(site, espace, agent, reason="Renseignement", name=""):
 
 def file_request(service_code: str, requester):
     catalogue_seed()
-    return request_submit(
-        service=Service.objects.get(code=service_code),
+    return submitted_request(
+        service=service_code,
         requester=requester,
-        data=FilingData(description="Bacs sur le trottoir depuis lundi", street=Street.objects.first()),
+        description="Bacs sur le trottoir depuis lundi",
+        street=Street.objects.first(),
     )
 
 

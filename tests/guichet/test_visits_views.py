@@ -11,20 +11,10 @@ from django.urls import reverse
 from guichet.models import Visit, VisitOutcome, VisitStatus
 from guichet.services.visits import visit_call_next, visit_register
 from requests_app.catalogue_seed import catalogue_seed
-from requests_app.models import Espace, Service, Site, Street
-from requests_app.services import FilingData, request_submit
+from requests_app.models import Espace, Site, Street
+from tests.requests_app.factories import submitted_request
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@pytest.fixture
-def hdv(db):
-    return Site.objects.get(code="hdv")
-
-
-@pytest.fixture
-def tranquillite(db):
-    return Espace.objects.get(code="tranquillite")
 
 
 @pytest.fixture
@@ -248,10 +238,11 @@ def test_an_agent_closes_a_visit_linking_the_request_filed(
     agent_client, agent, resident_user, hdv, tranquillite
 ):
     catalogue_seed()
-    request = request_submit(
-        service=Service.objects.get(code="poubelles-hors-horaires"),
+    request = submitted_request(
+        service="poubelles-hors-horaires",
         requester=resident_user,
-        data=FilingData(description="Bacs", street=Street.objects.first()),
+        description="Bacs",
+        street=Street.objects.first(),
     )
     visit = register(hdv, tranquillite, agent)
 

@@ -9,7 +9,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bethune_portal.settings.dev")
     from django.core.management import execute_from_command_line
 
-    from bethune_portal.startup import check_database, fail_clearly
+    from portal_kit.startup import check_database, fail_clearly
 
     with fail_clearly():
         if len(sys.argv) > 1 and sys.argv[1] in {"runserver", "migrate", "seed_demo"}:

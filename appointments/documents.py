@@ -13,7 +13,7 @@ from django.utils import timezone
 from appointments.links import manage_url
 from appointments.models import Agenda, Booking
 from appointments.slots import local
-from bethune_portal.pdf import render_pdf
+from portal_kit.pdf import render_pdf
 from requests_app.documents import TOWN, qr_data_uri
 from requests_app.models import Document, DocumentKind
 

@@ -16,7 +16,6 @@ from appointments.models import Booking
 from appointments.services import when_display
 from appointments.slots import local
 from requests_app.documents import TOWN
-from requests_app.email_registry import register_email
 from requests_app.links import request_url
 from requests_app.models import Notification
 
@@ -80,7 +79,9 @@ def booking_email(
     return email
 
 
-def _builder(name: str):
+def email_builder(name: str):
+    """The builder of one of this app's emails, registered as "appointments/<name>" (registration.py)."""
+
     def build(notification: Notification) -> EmailMultiAlternatives:
         booking = _booking(notification.request_id)
         return booking_email(
@@ -92,8 +93,3 @@ def _builder(name: str):
         )
 
     return build
-
-
-def emails_register() -> None:
-    for name in ("booking_confirmed", "booking_rescheduled", "booking_cancelled", "booking_reminder"):
-        register_email(f"appointments/{name}", _builder(name))

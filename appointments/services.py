@@ -18,17 +18,18 @@ from django.utils import formats, timezone
 
 from accounts.models import User
 from appointments.models import Agenda, Booking, BookingStatus, Motif, Slot
+from appointments.registration import REMINDER, owner
 from appointments.slots import local, slot_check
 from requests_app.errors import AlreadyTaken, ServiceError
-from requests_app.models import Channel, EventKind, Request, Status
+from requests_app.models import Channel, Request, Status
 from requests_app.services import (
     FilingData,
     request_event_record,
     request_message_post,
+    request_requester_notify,
     request_submit,
     request_transition,
 )
-from requests_app.services.outbox import notification_enqueue
 
 # The State's pré-demande number: 10 characters, capital letters and digits (e.g. on the ANTS receipt).
 ANTS_PATTERN = re.compile(r"^[A-Z0-9]{10}$")
@@ -326,7 +327,7 @@ def _spine_move(
     as_requester: bool = False,
 ) -> Request:
     """Move the booking's request on the spine, unless it is already closed. The request is owned by this
-    app (apps.py registers it): the spine accepts its status changes only with `from_domain=True`."""
+    app (registration.py): the spine accepts its status changes only from the holder of the app's `Owner`."""
     if request.status in (Status.RESOLVED, Status.REJECTED, Status.CANCELLED):
         return request
     return request_transition(
@@ -336,7 +337,7 @@ def _spine_move(
         message=message,
         public=public,
         as_requester=as_requester,
-        from_domain=True,
+        owner=owner(),
     )
 
 
@@ -411,7 +412,7 @@ def booking_cancel_by_service(
                 message=message,
                 notify_template="appointments/booking_cancelled",
                 notify_context={"reason": reason},
-                from_domain=True,
+                owner=owner(),
             )
     return locked
 
@@ -500,10 +501,8 @@ def booking_reschedule(
             body=f"Rendez-vous déplacé du {when_display(before)} au {when_display(slot_start)}.",
         )
         if request.requester_email:
-            notification_enqueue(
-                event=message.event,
-                template="appointments/booking_rescheduled",
-                recipient=request.requester_email,
+            request_requester_notify(
+                event=message.event, template="appointments/booking_rescheduled", owner=owner()
             )
     return locked
 
@@ -544,9 +543,10 @@ def booking_remind(*, booking_id: int, now: datetime.datetime | None = None) -> 
             return "no_email"
         request_event_record(
             request=booking.request,
-            kind=EventKind.REMINDER,
+            kind=REMINDER,
             payload={"booking": booking.pk, "starts_at": booking.starts_at.isoformat()},
             notify_template="appointments/booking_reminder",
+            owner=owner(),
         )
     return "queued"
 

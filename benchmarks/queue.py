@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from bethune_portal.generate import generate_people, generate_requests
+from demo.generate import generate_people, generate_requests
 from requests_app.catalogue_seed import catalogue_seed
 from requests_app.models import Request
 

@@ -5,7 +5,7 @@ import statistics
 import time
 import uuid
 
-from bethune_portal.pdf import render_pdf
+from portal_kit.pdf import render_pdf
 from requests_app.catalogue_seed import catalogue_seed
 from requests_app.documents import RECEIPT_TEMPLATE, receipt_context
 from requests_app.models import Channel, Request, Service, Site, Street

@@ -2,7 +2,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-from bethune_portal.startup import fail_clearly
+from portal_kit.startup import fail_clearly
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bethune_portal.settings.prod")
 

@@ -1,13 +1,27 @@
+"""The project's URLs: wiring only. Each app keeps its own urls.py; its public prefix is chosen here."""
+
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
-from bethune_portal import health, views
+from portal_kit import health
+from requests_app.views.home import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("mentions-legales/", views.legal_notice, name="legal_notice"),
-    path("accessibilite/", views.accessibility, name="accessibility"),
-    path("donnees-personnelles/", views.privacy, name="privacy"),
+    path("", home, name="home"),
+    path(
+        "mentions-legales/",
+        TemplateView.as_view(template_name="legal/mentions_legales.html"),
+        name="legal_notice",
+    ),
+    path(
+        "accessibilite/", TemplateView.as_view(template_name="legal/accessibilite.html"), name="accessibility"
+    ),
+    path(
+        "donnees-personnelles/",
+        TemplateView.as_view(template_name="legal/donnees_personnelles.html"),
+        name="privacy",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("comptes/", include("allauth.urls")),
     path("", include("requests_app.urls")),

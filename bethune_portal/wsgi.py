@@ -2,12 +2,12 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from bethune_portal.startup import fail_clearly
+from portal_kit.startup import fail_clearly
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bethune_portal.settings.prod")
 
 with fail_clearly():
     application = get_wsgi_application()
-    from bethune_portal.startup import check_database
+    from portal_kit.startup import check_database
 
     check_database()

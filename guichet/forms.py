@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.access import agent_espace_ids
 from requests_app.models import Espace, Priority, Service, Status
+from requests_app.selectors import transferable_services
 
 
 class SavedFilterForm(forms.Form):
@@ -61,12 +62,16 @@ class AssignForm(forms.Form):
 
 
 class ServiceChangeForm(forms.Form):
+    # Only the spine's own kinds: a request never moves into or out of a kind an app owns (the spine
+    # refuses it too), so those services are not offered.
     service = forms.ModelChoiceField(
         label=_("Service"),
-        queryset=Service.objects.filter(active=True)
-        .select_related("espace")
-        .order_by("espace__order", "name"),
+        queryset=Service.objects.none(),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = transferable_services()
 
 
 class PriorityForm(forms.Form):

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from requests_app.models import (
@@ -11,6 +12,20 @@ from requests_app.models import (
     Site,
     Street,
 )
+from requests_app.registry import registry
+
+
+def service_kind_choices() -> list[tuple[str, str]]:
+    """The spine's kinds and the installed apps' (the column is open: this is its validation)."""
+    return [(kind, str(label)) for kind, label in registry.service_kinds().items()]
+
+
+class ServiceForm(forms.ModelForm):
+    kind = forms.ChoiceField(label="Nature", choices=service_kind_choices)
+
+    class Meta:
+        model = Service
+        exclude: list[str] = []
 
 
 @admin.register(Espace)
@@ -49,6 +64,7 @@ class ServiceFieldInline(admin.StackedInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
+    form = ServiceForm
     list_display = ["name", "code", "espace", "kind", "sla_days", "allow_anonymous", "active"]
     list_filter = ["espace", "kind", "active"]
     search_fields = ["name", "code", "keywords"]

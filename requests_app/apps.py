@@ -7,3 +7,6 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self):
         from requests_app import receivers  # noqa: F401  (connects the signal receivers)
+        from requests_app.registration import register
+
+        register()

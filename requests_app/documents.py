@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from bethune_portal.pdf import render_pdf
+from portal_kit.pdf import render_pdf
 from requests_app.links import request_url
 from requests_app.models import Channel, Document, DocumentKind, FieldType, Request, Status
 

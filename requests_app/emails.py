@@ -1,4 +1,4 @@
-"""The emails of the spine, built from an outbox row (requests_app.services.outbox sends them).
+"""The emails of the spine, built from an outbox row (requests_app.delivery sends them).
 
 Each notification template has a French subject and a text and an HTML body
 (`requests_app/email/<template>.txt|.html`). Every email but the address confirmation links to the page
@@ -14,9 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from requests_app.documents import TOWN, receipt_ensure
-from requests_app.email_registry import email_builder_for
 from requests_app.links import CONFIRM_MAX_AGE, confirm_url, request_url
 from requests_app.models import Message, Notification, Status
+from requests_app.registry import registry
 
 SUBJECT_PREFIX = "[Ville de Béthune] "
 
@@ -93,7 +93,7 @@ def email_context(notification: Notification) -> dict:
 def email_build(notification: Notification) -> EmailMultiAlternatives:
     """The email of an outbox row, ready to send. Raises ValueError for a template it does not know. The
     submission email carries the receipt PDF (rendered now if the receipt task has not run yet)."""
-    domain_builder = email_builder_for(notification.template)
+    domain_builder = registry.email_builder(notification.template)
     if domain_builder is not None:
         # A domain app's email ("appointments/booking_confirmed"): built by the app that registered it.
         return domain_builder(notification)

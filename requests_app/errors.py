@@ -14,5 +14,17 @@ class TransitionNotAllowed(ServiceError):
     pass
 
 
+class OwnedKindMove(ServiceError):
+    """A request would move into or out of a kind an app owns (requests_app.registry)."""
+
+    def __init__(self, noun: str):
+        super().__init__(
+            f"Impossible de changer le service : un {noun} se gère depuis sa propre page et ne passe pas "
+            "d'un service à l'autre.",
+            field="service",
+            code="domain_owned",
+        )
+
+
 class AlreadyTaken(ServiceError):
     """A race lost: someone else claimed, assigned or booked first."""

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.models import (
@@ -21,6 +22,7 @@ from requests_app.models import (
     Status,
     Street,
 )
+from requests_app.registry import Ownership, registry
 from requests_app.text import fold
 
 
@@ -262,4 +264,30 @@ def requester_actions(*, request: Request, now: datetime | None = None) -> Reque
         can_cancel=request.status == Status.NEW,
         can_reopen=reopen_until is not None,
         reopen_until=reopen_until,
+    )
+
+
+def ownership_of(*, request: Request) -> Ownership | None:
+    """The app that owns this request's kind (a booking's request), whose pages manage it; None for the
+    spine's own kinds."""
+    owned = registry.ownership_of_kind(request.service.kind)
+    return owned[0] if owned else None
+
+
+def service_start_url(*, service: Service) -> str | None:
+    """Where a démarche with its own pages starts (the appointments' booking), from its owner's
+    registration; None for the generic form's démarches."""
+    owned = registry.ownership_of_kind(service.kind)
+    if owned is None or not owned[0].start_url_name:
+        return None
+    return reverse(owned[0].start_url_name)
+
+
+def transferable_services() -> QuerySet[Service]:
+    """The services a request can be moved to by an agent: active, of the spine's own kinds."""
+    return (
+        Service.objects.filter(active=True)
+        .exclude(kind__in=list(registry.owned_kinds()))
+        .select_related("espace")
+        .order_by("espace__order", "name")
     )

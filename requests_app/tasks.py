@@ -1,10 +1,13 @@
-"""Celery tasks of the spine: each takes ids, reloads, calls one service, and is safe to run twice."""
+"""Celery tasks of the spine: each takes ids, reloads, calls one service, and is safe to run twice. They are
+enqueued by requests_app.enqueue, after commit."""
 
 import logging
 
 from celery import shared_task
 
-from requests_app.services.outbox import backoff, notification_deliver, notifications_due
+from requests_app.delivery import backoff, notification_deliver, notifications_due
+from requests_app.documents import receipt_ensure
+from requests_app.services.drafts import drafts_purge
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +40,9 @@ def notification_sweep_task() -> int:
     retry_backoff=True,
 )
 def receipt_render_task(self, request_id: int) -> int:
-    from requests_app.documents import receipt_ensure
-
     return receipt_ensure(request_id=request_id).pk
 
 
 @shared_task(name="requests_app.tasks.draft_purge_task")
 def draft_purge_task() -> int:
-    from requests_app.services.filing import drafts_purge
-
     return drafts_purge()

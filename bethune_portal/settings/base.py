@@ -5,7 +5,6 @@ import warnings
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +61,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     # Ours, in dependency order (see ARCHITECTURE.md "Dependency direction").
-    "bethune_portal",
+    "portal_kit",
     "accounts",
     "requests_app",
     "appointments",
@@ -70,6 +69,7 @@ INSTALLED_APPS = [
     "associations",
     "guichet",
     "dashboards",
+    "demo",  # demo data and the generator: removed by the production settings
 ]
 
 MIDDLEWARE = [
@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "bethune_portal.context_processors.portal",
+                "requests_app.context_processors.portal",
             ],
         },
     },
@@ -207,16 +207,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Bounded retries for every task unless it says otherwise.
 CELERY_TASK_ANNOTATIONS = {"*": {"max_retries": 5}}
-CELERY_BEAT_SCHEDULE: dict = {
-    "notifications-sweep": {
-        "task": "requests_app.tasks.notification_sweep_task",
-        "schedule": 120.0,
-    },
-    "drafts-purge": {
-        "task": "requests_app.tasks.draft_purge_task",
-        "schedule": crontab(hour=3, minute=15),
-    },
-}
+# Beat's entries come from the apps' registrations (requests_app.registry), merged by this scheduler.
+CELERY_BEAT_SCHEDULER = "requests_app.beat:RegistryScheduler"
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # Content Security Policy from the first page: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -261,14 +254,6 @@ PORTAL_REOPEN_DAYS = 15
 
 # Password of every demo account made by seed_demo (make run).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-bethune")
-CELERY_BEAT_SCHEDULE["guichet-daily-digest"] = {
-    "task": "guichet.tasks.agent_digest_task",
-    "schedule": crontab(hour=8, minute=0),
-}
-CELERY_BEAT_SCHEDULE["appointments-reminders"] = {
-    "task": "appointments.tasks.booking_reminders_task",
-    "schedule": 15 * 60.0,  # every 15 minutes: a reminder goes out 48 h (at most 15 min less) before
-}
 
 # The queue's partial index includes non-key columns for PostgreSQL's index-only count; SQLite ignores them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

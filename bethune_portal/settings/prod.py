@@ -45,3 +45,5 @@ CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 PORTAL_ENV = "prod"  # seed_demo and generate_requests refuse to run when this is "prod"
+# No demo data in production: the app that makes it is not even installed (and not in the image).
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]  # noqa: F405

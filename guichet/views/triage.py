@@ -21,11 +21,10 @@ from guichet.forms import (
 )
 from guichet.services.replies import reply_render
 from requests_app import services
-from requests_app.domain_registry import domain_owner_for
-from requests_app.errors import ServiceError
+from requests_app.errors import OwnedKindMove, ServiceError
 from requests_app.models import Request
-from requests_app.selectors import attachment_get
-from requests_app.services.workflow import TRANSITIONS
+from requests_app.selectors import attachment_get, ownership_of
+from requests_app.services import TRANSITIONS
 
 
 def _allowed(req: Request) -> list[str]:
@@ -40,7 +39,7 @@ def _context(request, req: Request, **forms) -> dict:
         chosen = next((t for t in templates if t.pk == template_id), None)
         if chosen is not None:
             initial_message = reply_render(template=chosen, request=req, agent=request.user)
-    owner = domain_owner_for(req)
+    owner = ownership_of(request=req)
     return {
         "req": req,
         # A booking's request follows its booking: agents change it from the agenda, not here.
@@ -172,6 +171,10 @@ def message(request, req: Request):
 
 @_action
 def change_service(request, req: Request):
+    owner = ownership_of(request=req)
+    if owner is not None:
+        # The page does not offer the move; a forged POST gets the spine's reason, not a form error.
+        return _refused(request, req, OwnedKindMove(owner.noun))
     response = _form_action(
         request,
         req,

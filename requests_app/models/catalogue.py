@@ -7,11 +7,11 @@ from requests_app.models.reference import Espace
 
 
 class ServiceKind(models.TextChoices):
+    """The spine's own kinds. A domain app adds its kinds (and owns their requests) through its registration
+    (requests_app.registry); the column is open so that no spine migration follows."""
+
     SIGNALEMENT = "signalement", _("Signalement")
     DEMARCHE = "demarche", _("Démarche")
-    RENDEZ_VOUS = "rendez_vous", _("Rendez-vous")
-    ENCOMBRANTS = "encombrants", _("Encombrants")
-    SUBVENTION = "subvention", _("Subvention")
 
 
 class Service(models.Model):
@@ -20,9 +20,7 @@ class Service(models.Model):
     espace = models.ForeignKey(
         Espace, on_delete=models.PROTECT, related_name="services", verbose_name=_("espace")
     )
-    kind = models.CharField(
-        _("nature"), max_length=20, choices=ServiceKind.choices, default=ServiceKind.DEMARCHE
-    )
+    kind = models.CharField(_("nature"), max_length=30, default=ServiceKind.DEMARCHE)
     description = models.TextField(_("description"), blank=True)
     keywords = models.CharField(
         _("mots-clés"),

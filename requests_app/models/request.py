@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.models.catalogue import Service
 from requests_app.models.reference import Espace, Quartier, Site, Street
+from requests_app.registry import registry
 
 
 class Channel(models.TextChoices):
@@ -233,18 +234,23 @@ class EventKind(models.TextChoices):
     INFO_REQUESTED = "info_requested", _("Informations demandées")
     LINKED = "linked", _("Rattachée à un compte")
     DOCUMENT = "document", _("Document produit")
-    REMINDER = "reminder", _("Rappel envoyé")
+
+
+def _label(label, event: "RequestEvent") -> str:
+    return str(label(event) if callable(label) else label)
 
 
 class RequestEvent(models.Model):
-    """Appended, never edited: the resident's timeline (public rows) and the audit trail (all rows)."""
+    """Appended, never edited: the resident's timeline (public rows) and the audit trail (all rows).
+    `kind` is one of the spine's EventKind or one a domain app registered ("appointments.reminder",
+    requests_app.registry): the column is open, so an app adds its kinds without a spine migration."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    kind = models.CharField(max_length=50)
     old_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     new_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     payload = models.JSONField(default=dict, blank=True)
@@ -257,7 +263,23 @@ class RequestEvent(models.Model):
         indexes = [models.Index(fields=["request", "at"], name="event_request_at")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.kind_label} ({self.at:%d/%m/%Y %H:%M})"
+
+    @property
+    def kind_label(self) -> str:
+        """The agents' words for the kind (the audit trail); the resident's are in the timeline's view."""
+        if self.kind in EventKind.values:
+            return str(EventKind(self.kind).label)
+        registered = registry.event_kind(self.kind)
+        if registered is None:
+            return self.kind
+        return _label(registered.agent_label or registered.resident_label, self)
+
+    @property
+    def resident_kind_label(self) -> str | None:
+        """A registered kind's resident wording; None for the spine's own kinds."""
+        registered = registry.event_kind(self.kind)
+        return _label(registered.resident_label, self) if registered else None
 
 
 class Message(models.Model):

@@ -1,10 +1,12 @@
-"""The only writers of requests, events, messages and the outbox (ARCHITECTURE.md): views, forms, the
-API, tasks and the domain apps call these functions."""
+"""The spine's façade for writes (docs/architecture.md, "The façade"): the only writers of requests,
+events, messages and the outbox. Views, forms, the API, tasks, the guichet and the domain apps call these
+functions and nothing deeper (an import-linter contract forbids the modules behind them); reads go through
+requests_app.selectors, wiring through requests_app.registry."""
 
+from requests_app.services.drafts import drafts_purge
 from requests_app.services.filing import (
     FilingData,
     draft_delete,
-    drafts_purge,
     request_confirm_email,
     request_draft_save,
     request_file_anonymous,
@@ -21,6 +23,7 @@ from requests_app.services.workflow import (
     request_mark_duplicate,
     request_message_post,
     request_reopen,
+    request_requester_notify,
     request_set_priority,
     request_transition,
 )
@@ -41,6 +44,7 @@ __all__ = [
     "request_mark_duplicate",
     "request_message_post",
     "request_reopen",
+    "request_requester_notify",
     "request_set_priority",
     "request_submit",
     "request_transition",

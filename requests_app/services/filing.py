@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from requests_app.enqueue import receipt_render_after_commit
 from requests_app.errors import ServiceError
 from requests_app.models import (
     Attachment,
@@ -216,9 +217,7 @@ def _submit_locked(
         new_status=Status.NEW,
         payload={"channel": request.channel, "site": request.site.name if request.site_id else ""},
     )
-    from requests_app.tasks import receipt_render_task
-
-    transaction.on_commit(lambda: receipt_render_task.delay(request.pk), robust=True)
+    receipt_render_after_commit(request.pk)
     if notify_template and request.requester_email:
         notification_enqueue(event=event, template=notify_template, recipient=request.requester_email)
     return request, event
@@ -341,19 +340,6 @@ def draft_delete(*, draft: Request, requester: User) -> None:
     for attachment in draft.attachments.all():
         attachment.file.delete(save=False)
     draft.delete()
-
-
-def drafts_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete drafts untouched for PORTAL_DRAFT_DAYS (beat, nightly), their files with them."""
-    limit = (now or timezone.now()) - datetime.timedelta(days=settings.PORTAL_DRAFT_DAYS)
-    expired = Request.objects.filter(status=Status.DRAFT, updated_at__lt=limit)
-    count = 0
-    for draft in expired.prefetch_related("attachments").iterator(chunk_size=200):
-        for attachment in draft.attachments.all():
-            attachment.file.delete(save=False)
-        draft.delete()
-        count += 1
-    return count
 
 
 def requests_link_to_user(*, user: User, email: str) -> int:

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from requests_app.domain_registry import domain_owner_for
-from requests_app.errors import AlreadyTaken, ServiceError, TransitionNotAllowed
+from requests_app.errors import AlreadyTaken, OwnedKindMove, ServiceError, TransitionNotAllowed
 from requests_app.models import EventKind, Message, Request, RequestEvent, Service, Status
 from requests_app.models.request import OPEN_STATUSES
+from requests_app.registry import Owner, registry
 from requests_app.services.filing import attachments_store, due_date_for
 from requests_app.services.outbox import notification_enqueue
 from requests_app.uploads import uploads_check
@@ -45,6 +45,20 @@ NOTIFY_TEMPLATE = {
     Status.REJECTED: "closed",
     Status.CANCELLED: "status_changed",
 }
+
+
+def _check_owner(request: Request, owner: Owner | None) -> None:
+    """A request of a kind an app owns (a booking's) changes only through that app: the caller must hold
+    the app's `Owner` from the registry, so that the request cannot drift from the app's own record."""
+    owned = registry.ownership_of_kind(request.service.kind)
+    if owned is None:
+        return
+    ownership, expected = owned
+    if owner is not expected:
+        raise TransitionNotAllowed(
+            f"Ce {ownership.noun} se gère depuis sa propre page : son statut suit celui du {ownership.noun}.",
+            code="domain_owned",
+        )
 
 
 def _lock(request: Request) -> Request:
@@ -114,7 +128,7 @@ def request_transition(
     as_requester: bool = False,
     notify_template: str | None = None,
     notify_context: dict | None = None,
-    from_domain: bool = False,
+    owner: Owner | None = None,
 ) -> Request:
     """Move a request along the status machine. Closing (resolved, rejected, or cancelled by an agent)
     needs a message to the requester; the requester may only cancel a new request, reopen a recently
@@ -122,20 +136,14 @@ def request_transition(
     `as_requester`: the requester acts without an account (the tracking link), so `actor` is None.
     `notify_template`: a domain app's own email for this change (a booking cancelled by the service, with
     the link to book again) instead of the spine's generic one.
-    `from_domain`: the call comes from the domain app that owns the request (requests_app.domain_registry);
-    without it, a status change of such a request is refused, so that it cannot drift from its booking."""
+    `owner`: the `Owner` of the app that owns the request's kind (requests_app.registry); without it, a
+    status change of such a request is refused, so that it cannot drift from the app's own record."""
     with transaction.atomic():
         locked = _lock(request)
         old = locked.status
         if to_status not in Status.values:
             raise TransitionNotAllowed("Choisissez un statut de la liste.", code="unknown_status")
-        owner = domain_owner_for(locked)
-        if owner is not None and not from_domain:
-            raise TransitionNotAllowed(
-                f"Ce {owner.label} se gère depuis sa propre page (annulation, report, présence) : "
-                "son statut suit celui du rendez-vous.",
-                code="domain_owned",
-            )
+        _check_owner(locked, owner)
         if to_status not in TRANSITIONS.get(old, set()):
             raise TransitionNotAllowed(
                 f"Impossible de passer une demande « {Status(old).label} » à « {Status(to_status).label} ».",
@@ -190,7 +198,7 @@ def request_cancel(
     actor: User | None,
     as_requester: bool = False,
     message: str = "",
-    from_domain: bool = False,
+    owner: Owner | None = None,
 ) -> Request:
     return request_transition(
         request=request,
@@ -198,7 +206,7 @@ def request_cancel(
         actor=actor,
         as_requester=as_requester,
         message=message,
-        from_domain=from_domain,
+        owner=owner,
     )
 
 
@@ -208,7 +216,7 @@ def request_reopen(
     actor: User | None,
     message: str = "",
     as_requester: bool = False,
-    from_domain: bool = False,
+    owner: Owner | None = None,
 ) -> Request:
     return request_transition(
         request=request,
@@ -216,7 +224,7 @@ def request_reopen(
         actor=actor,
         message=message,
         as_requester=as_requester,
-        from_domain=from_domain,
+        owner=owner,
     )
 
 
@@ -336,13 +344,19 @@ def request_assign(*, request: Request, actor: User, assignee: User | None) -> R
 
 
 def request_change_service(*, request: Request, actor: User, service: Service) -> Request:
-    """Re-file under another service: the espace, the SLA and so the due date follow it."""
+    """Re-file under another service: the espace, the SLA and so the due date follow it. Never into or out
+    of a kind an app owns: a booking's request moved to a generic service could be cancelled while the
+    booking keeps its seat, and a generic request moved into an agenda would have no booking."""
     if not service.active:
         raise ServiceError("Ce service n'est plus proposé.", field="service", code="inactive")
     with transaction.atomic():
         locked = _lock(request)
         if locked.service_id == service.pk:
             return locked
+        for kind in (locked.service.kind, service.kind):
+            owned = registry.ownership_of_kind(kind)
+            if owned is not None:
+                raise OwnedKindMove(owned[0].noun)
         previous = locked.service
         locked.service = service
         locked.espace_id = service.espace_id
@@ -381,38 +395,51 @@ def request_set_priority(*, request: Request, actor: User, priority: int) -> Req
 
 
 def request_mark_duplicate(*, request: Request, actor: User, original: Request, message: str = "") -> Request:
-    """Close a request as a duplicate of another: the requester is told and follows the original."""
+    """Close a request as a duplicate of another: the requester is told and follows the original.
+    Both rows are locked in primary-key order and the rules re-checked under the lock: two agents marking
+    A a duplicate of B and B of A at the same moment cannot make a loop (the second waits, then sees the
+    first's mark and is refused)."""
     if original.pk == request.pk:
         raise ServiceError(
             "Une demande ne peut pas être le doublon d'elle-même.", field="original", code="self"
-        )
-    if original.duplicate_of_id:
-        raise ServiceError(
-            f"{original} est elle-même un doublon : choisissez la demande d'origine.",
-            field="original",
-            code="chain",
-        )
-    if request.duplicates.exists():
-        # Its own duplicates would then point at a closed duplicate: a chain nobody follows.
-        raise ServiceError(
-            f"{request} a elle-même des doublons : marquez plutôt {original} comme doublon de {request}.",
-            field="original",
-            code="has_duplicates",
         )
     body = message.strip() or (
         f"Votre demande a déjà été signalée sous la référence {original.reference}. Elle est traitée dans "
         "ce dossier, dont vous pouvez suivre l'avancement."
     )
     with transaction.atomic():
-        locked = _lock(request)
-        locked.duplicate_of = original
+        locked_rows = {
+            row.pk: row
+            for row in Request.objects.select_for_update(of=("self",))
+            .select_related("service", "requester")
+            .filter(pk__in=sorted((request.pk, original.pk)))
+            .order_by("pk")
+        }
+        locked, locked_original = locked_rows[request.pk], locked_rows[original.pk]
+        if locked_original.duplicate_of_id:
+            raise ServiceError(
+                f"{locked_original} est elle-même un doublon : choisissez la demande d'origine.",
+                field="original",
+                code="chain",
+            )
+        if locked.duplicate_of_id:
+            raise ServiceError(f"{locked} est déjà marquée comme doublon.", field="original", code="already")
+        if Request.objects.filter(duplicate_of=locked).exists():
+            # Its own duplicates would then point at a closed duplicate: a chain nobody follows.
+            raise ServiceError(
+                f"{locked} a elle-même des doublons : marquez plutôt {locked_original} comme doublon de "
+                f"{locked}.",
+                field="original",
+                code="has_duplicates",
+            )
+        locked.duplicate_of = locked_original
         locked.save(update_fields=["duplicate_of", "updated_at"])
         RequestEvent.objects.create(
             request=locked,
             actor=actor,
             kind=EventKind.DUPLICATE,
             public=True,
-            payload={"original": original.reference},
+            payload={"original": locked_original.reference},
         )
         return request_transition(request=locked, to_status=Status.RESOLVED, actor=actor, message=body)
 
@@ -426,9 +453,15 @@ def request_event_record(
     payload: dict | None = None,
     notify_template: str | None = None,
     notify_context: dict | None = None,
+    owner: Owner | None = None,
 ) -> RequestEvent:
     """A domain app's fact on the request's timeline (a reminder sent, a pickup scheduled), with, when it
-    concerns the requester, the app's own email through the outbox in the same transaction."""
+    concerns the requester, the app's own email through the outbox in the same transaction. `kind` is one
+    of the spine's event kinds or one the app registered ("appointments.reminder"); on a request of a kind
+    an app owns, only that app (its `owner`) records facts."""
+    if kind not in EventKind.values and registry.event_kind(kind) is None:
+        raise ValueError(f"unknown event kind {kind!r}: register it with the app (requests_app.registry)")
+    _check_owner(request, owner)
     with transaction.atomic():
         event = RequestEvent.objects.create(
             request=request, actor=actor, kind=kind, public=public, payload=payload or {}
@@ -436,3 +469,14 @@ def request_event_record(
         if notify_template:
             _notify_requester(request, event, notify_template, notify_context)
     return event
+
+
+def request_requester_notify(
+    *, event: RequestEvent, template: str, context: dict | None = None, owner: Owner | None = None
+) -> None:
+    """Tell the requester of an event through the outbox with an app's own email (a booking moved): call it
+    inside the event's transaction. The template must be registered by the app."""
+    if registry.email_builder(template) is None:
+        raise ValueError(f"unknown email {template!r}: register it with the app (requests_app.registry)")
+    _check_owner(event.request, owner)
+    _notify_requester(event.request, event, template, context)

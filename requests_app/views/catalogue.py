@@ -3,28 +3,9 @@
 from itertools import groupby
 
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from requests_app import selectors
-from requests_app.models import ServiceKind
-
-# Démarches with their own pages (not the generic form); linked once their app serves that page.
-_OWN_PAGES = {
-    ServiceKind.RENDEZ_VOUS: "appointments:home",
-    ServiceKind.ENCOMBRANTS: "encombrants:home",
-    ServiceKind.SUBVENTION: "associations:home",
-}
-
-
-def own_page_url(service) -> str | None:
-    url_name = _OWN_PAGES.get(service.kind)
-    if not url_name:
-        return None
-    try:
-        return reverse(url_name)
-    except NoReverseMatch:
-        return None
 
 
 @require_GET
@@ -32,7 +13,7 @@ def catalogue(request):
     query = request.GET.get("q", "").strip()[:100]
     services = list(selectors.service_catalogue(query=query))
     for service in services:
-        service.own_page_url = None if service.online else own_page_url(service)
+        service.own_page_url = None if service.online else selectors.service_start_url(service=service)
     groups = [(espace, list(items)) for espace, items in groupby(services, key=lambda s: s.espace)]
     return render(
         request,

@@ -15,11 +15,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bethune_portal import ratelimit
+from portal_kit import ratelimit
 from requests_app import selectors, services
 from requests_app.errors import ServiceError
 from requests_app.forms import FilingForm
-from requests_app.views.catalogue import own_page_url
 
 # Filing without an account sends an email to an address anyone can type: a fixed window per hour, per
 # connection and per address, keeps the portal from being used to flood someone's mailbox.
@@ -68,7 +67,7 @@ def file_request(request, code):
         return render(
             request,
             "requests_app/service_offline.html",
-            {"service": service, "own_page_url": own_page_url(service)},
+            {"service": service, "own_page_url": selectors.service_start_url(service=service)},
         )
     user = request.user if request.user.is_authenticated else None
     if user is None and not service.allow_anonymous:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from requests_app import links, selectors, services
-from requests_app.domain_registry import domain_owner_for
 from requests_app.errors import ServiceError
 from requests_app.forms import MyRequestsFilterForm, ReopenForm, ReplyForm
 from requests_app.models import EventKind, FieldType, Request, Status
@@ -148,7 +147,7 @@ def event_label(event) -> str:
         return _("Demande attribuée à un agent")
     if event.kind == EventKind.PRIORITY:
         return _("Priorité modifiée")
-    return event.get_kind_display()
+    return event.resident_kind_label or event.kind_label
 
 
 def _answers(request: Request) -> list[tuple[str, str]]:
@@ -188,7 +187,7 @@ def _render_detail(
     may_act = viewer.is_requester
     # A request owned by a domain app (a booking's) follows its own record: the requester cancels or moves
     # it on the app's page, not here (the spine would refuse); the thread stays.
-    owner = domain_owner_for(request)
+    owner = selectors.ownership_of(request=request)
     domain_url = owner.resident_path(request) if owner is not None and may_act and request.is_open else None
     return render(
         http_request,

@@ -7,11 +7,11 @@ import subprocess
 
 import icalendar
 import pytest
+from requests_app.registry import registry
 
 from appointments.documents import booking_ics, convocation_ensure, day_sheet_pdf
 from appointments.selectors import bookings_for_day
 from appointments.services import booking_reschedule
-from requests_app.email_registry import email_builder_for
 from requests_app.models import Document, DocumentKind, Notification
 from tests.appointments.conftest import paris
 from tests.appointments.helpers import ANTS, book
@@ -96,7 +96,7 @@ def test_the_confirmation_email_is_french_with_text_html_pdf_and_ics(agenda, res
     booking = book(agenda, resident_user, SLOT)
     notification = Notification.objects.get(template="appointments/booking_confirmed")
 
-    email = email_builder_for(notification.template)(notification)
+    email = registry.email_builder(notification.template)(notification)
 
     assert email.to == [resident_user.email]
     assert "Rendez-vous confirmé le mardi 24 mars 2026 à 09:00" in email.subject
@@ -115,7 +115,7 @@ def test_the_cancellation_email_gives_the_reason_and_a_link_to_book_again(agenda
     booking_cancel_by_service(booking=booking, agent=agent, reason="Fermeture exceptionnelle.")
     notification = Notification.objects.get(template="appointments/booking_cancelled")
 
-    email = email_builder_for(notification.template)(notification)
+    email = registry.email_builder(notification.template)(notification)
 
     assert "annulé" in email.subject
     assert "Fermeture exceptionnelle." in email.body

@@ -353,16 +353,16 @@ def test_the_spine_refuses_to_move_a_booking_request_from_outside_the_app(agenda
 
 def test_the_app_registers_the_booking_pages_as_the_requests_own(agenda, resident_user, now):
     from django.urls import reverse
+    from requests_app.selectors import ownership_of
 
     from appointments.links import booking_from_token
-    from requests_app.domain_registry import domain_owner_for
 
     booking = book(agenda, resident_user, SLOT)
     request = Request.objects.get(pk=booking.request_id)
 
-    owner = domain_owner_for(request)
+    owner = ownership_of(request=request)
 
-    assert owner is not None and owner.label == "rendez-vous"
+    assert owner is not None and owner.noun == "rendez-vous"
     path = owner.resident_path(request)
     assert path.startswith("/rendez-vous/gerer/")
     assert booking_from_token(path.split("/")[-2]).booking == booking
@@ -384,10 +384,11 @@ def test_cancelling_through_the_link_is_the_requesters_own_cancellation(agenda, 
 def test_a_link_cancellation_of_a_request_already_taken_up_is_recorded_with_a_message(
     agenda, resident_user, agent, now
 ):
+    from appointments.registration import owner
     from requests_app.services import request_transition
 
     booking = book(agenda, resident_user, SLOT)
-    request_transition(request=booking.request, to_status=Status.IN_PROGRESS, actor=agent, from_domain=True)
+    request_transition(request=booking.request, to_status=Status.IN_PROGRESS, actor=agent, owner=owner())
 
     booking_cancel(booking=booking)
 

@@ -5,8 +5,8 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from accounts import roles
-from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import User
+from demo.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import html
 
 import pytest
 
-from bethune_portal.generate import generate_requests
+from demo.generate import generate_requests
 from guichet.services.bulk import BULK_LIMIT, bulk_apply
 from requests_app import services
 from requests_app.errors import ServiceError

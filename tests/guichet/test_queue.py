@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bethune_portal.generate import generate_requests
+from demo.generate import generate_requests
 from guichet.models import SavedFilter
 from requests_app import services
 from requests_app.models import Channel, Priority, Quartier, Request, Status

@@ -3,8 +3,8 @@ import uuid
 
 import pytest
 
-from bethune_portal.models import HealthPing
-from bethune_portal.tasks import health_ping_task
+from portal_kit.models import HealthPing
+from portal_kit.tasks import health_ping_task
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.redis]
 

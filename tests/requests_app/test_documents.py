@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.utils import formats
 
-from bethune_portal.pdf import PdfResourceError, ResourceRefused, StaticOnlyURLFetcher, pdf_from_html
+from portal_kit.pdf import PdfResourceError, ResourceRefused, StaticOnlyURLFetcher, pdf_from_html
 from requests_app.documents import receipt_ensure
 from requests_app.links import request_url
 from requests_app.models import Channel, Document, DocumentKind, FieldType, Site

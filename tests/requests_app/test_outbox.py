@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from requests_app.models import Notification, NotificationStatus
-from requests_app.services.outbox import (
+from requests_app.delivery import (
     CLAIM_STALE_AFTER,
     MAX_ATTEMPTS,
     SWEEP_GRACE,

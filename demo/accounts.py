@@ -1,4 +1,4 @@
-"""Demo accounts of `seed_demo` (never in production: see bethune_portal.management.guards)."""
+"""Demo accounts of `seed_demo` (never in production: see demo.guards)."""
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group

@@ -3,11 +3,11 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from bethune_portal.models import HealthPing
+from portal_kit.models import HealthPing
 
 
 @shared_task(
-    name="bethune_portal.tasks.health_ping_task",
+    name="portal_kit.tasks.health_ping_task",
     autoretry_for=(OperationalError,),
     max_retries=3,
     retry_backoff=True,

@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bethune_portal.generate import generate_requests
-from bethune_portal.management.guards import refuse_in_production
+from demo.generate import generate_requests
+from demo.guards import refuse_in_production
 
 
 class Command(BaseCommand):

@@ -1,0 +1,32 @@
+"""The spine's own entries in the registry, declared like any app's: its menu, its periodic tasks and its
+demo data (the town's catalogue of démarches)."""
+
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.registry import AppRegistration, MenuEntry, PeriodicTask, registry
+
+
+def register() -> None:
+    from requests_app.catalogue_seed import catalogue_seed
+    from requests_app.models import ServiceKind
+
+    registry.register(
+        AppRegistration(
+            name="requests_app",
+            kinds=dict(ServiceKind.choices),
+            periodic_tasks=(
+                # Every 2 minutes: re-send what a dead worker or an unreachable broker left pending.
+                PeriodicTask("notifications-sweep", "requests_app.tasks.notification_sweep_task", 120.0),
+                PeriodicTask(
+                    "drafts-purge", "requests_app.tasks.draft_purge_task", crontab(hour=3, minute=15)
+                ),
+            ),
+            menu=(
+                MenuEntry(_("Démarches"), "requests_app:catalogue", audience="all", order=10),
+                MenuEntry(_("Mes demandes"), "requests_app:my_requests", audience="authenticated", order=20),
+            ),
+            demo_data=lambda: f"{catalogue_seed()} services au catalogue",
+            demo_order=10,
+        )
+    )

@@ -7,12 +7,12 @@ import subprocess
 
 import icalendar
 import pytest
-from requests_app.registry import registry
 
 from appointments.documents import booking_ics, convocation_ensure, day_sheet_pdf
 from appointments.selectors import bookings_for_day
 from appointments.services import booking_reschedule
 from requests_app.models import Document, DocumentKind, Notification
+from requests_app.registry import registry
 from tests.appointments.conftest import paris
 from tests.appointments.helpers import ANTS, book
 

@@ -353,9 +353,9 @@ def test_the_spine_refuses_to_move_a_booking_request_from_outside_the_app(agenda
 
 def test_the_app_registers_the_booking_pages_as_the_requests_own(agenda, resident_user, now):
     from django.urls import reverse
-    from requests_app.selectors import ownership_of
 
     from appointments.links import booking_from_token
+    from requests_app.selectors import ownership_of
 
     booking = book(agenda, resident_user, SLOT)
     request = Request.objects.get(pk=booking.request_id)

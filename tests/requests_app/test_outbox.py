@@ -11,7 +11,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from requests_app.models import Notification, NotificationStatus
 from requests_app.delivery import (
     CLAIM_STALE_AFTER,
     MAX_ATTEMPTS,
@@ -20,6 +19,7 @@ from requests_app.delivery import (
     notification_deliver,
     notifications_due,
 )
+from requests_app.models import Notification, NotificationStatus
 from requests_app.tasks import notification_sweep_task
 from tests.races import errors, race
 from tests.requests_app.factories import submitted_request

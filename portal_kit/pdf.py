@@ -3,7 +3,7 @@ own static files (read from disk) and data: URIs. Everything else (http, https, 
 and stops the rendering, so a template that points elsewhere fails its tests instead of leaking requests
 from a worker (or reading local files) in production.
 
-Rendering is CPU-bound and runs in Celery workers, outside any transaction (STYLE.md)."""
+Rendering is CPU-bound and runs in Celery workers, outside any transaction (docs/style.md)."""
 
 import logging
 import mimetypes

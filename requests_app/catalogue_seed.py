@@ -1,4 +1,4 @@
-"""The démarches catalogue loaded by `seed_demo`, from the town's documents (../shared/domain.md).
+"""The démarches catalogue loaded by `seed_demo`, from the town's documents (docs/town.md).
 Delays (SLA) and extra questions are chosen defaults, editable by staff in the admin."""
 
 from requests_app.models import Espace, Service, ServiceField

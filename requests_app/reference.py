@@ -1,6 +1,6 @@
 """The town's organisation as reference data: espaces d'accueil, Guichet Unique sites and their hours,
 quartiers and streets. Loaded by migration (they exist in every mode), editable in the admin.
-Sources: ../shared/domain.md (000:101, 000:160, 000:1542, 001:62-249, 000:366)."""
+Sources: docs/town.md (000:101, 000:160, 000:1542, 001:62-249, 000:366)."""
 
 ESPACES = [
     ("famille", "Famille", "État civil, PACS, écoles, petite enfance, périscolaire et jeunesse."),

@@ -1,4 +1,4 @@
-"""The shared cast (STYLE.md) and the rule for tests that need real services: skipped with a reason when
+"""The shared cast (docs/style.md) and the rule for tests that need real services: skipped with a reason when
 the service is absent on a developer's machine, failed in CI (CI=true), where .ci/run provides them all."""
 
 import os

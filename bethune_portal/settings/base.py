@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    # Ours, in dependency order (see ARCHITECTURE.md "Dependency direction").
+    # Ours, in dependency order (see docs/architecture.md "Layers").
     "portal_kit",
     "accounts",
     "requests_app",

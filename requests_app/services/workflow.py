@@ -18,7 +18,7 @@ from requests_app.services.filing import attachments_store, due_date_for
 from requests_app.services.outbox import notification_enqueue
 from requests_app.uploads import uploads_check
 
-# The one table of allowed transitions (ARCHITECTURE.md). Draft → new happens only by submission.
+# The one table of allowed transitions (docs/architecture.md). Draft → new happens only by submission.
 TRANSITIONS: dict[str, set[str]] = {
     Status.NEW: {
         Status.IN_PROGRESS,

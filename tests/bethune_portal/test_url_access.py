@@ -1,4 +1,4 @@
-"""One access test walks the whole URL resolver (STYLE.md), so a new page cannot be forgotten: for every
+"""One access test walks the whole URL resolver (docs/style.md), so a new page cannot be forgotten: for every
 URL and every role of the shared cast, the answer is a page (200), a redirect (to the login page for
 someone anonymous), 404, or 405 for a POST-only action — never 403, which would confirm that what is
 behind it exists, and never a server error. Back-office pages answer 404 to everyone but staff, anonymous

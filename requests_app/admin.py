@@ -27,6 +27,13 @@ class ServiceForm(forms.ModelForm):
         model = Service
         exclude: list[str] = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.kind if self.instance.pk else None
+        if current and current not in registry.service_kinds():
+            # A kind kept for an app not installed (yet): the service stays editable, its kind unchanged.
+            self.fields["kind"].choices = [*service_kind_choices(), (current, f"{current} (application absente)")]
+
 
 @admin.register(Espace)
 class EspaceAdmin(admin.ModelAdmin):

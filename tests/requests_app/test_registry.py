@@ -212,3 +212,13 @@ def test_the_admin_offers_the_owned_kinds(jardins):
     kinds = dict(service_kind_choices())
     assert kinds["jardins"] == "Jardins familiaux" and kinds["rendez_vous"] == "Rendez-vous"
     assert "signalement" in kinds and Espace.objects.exists()
+
+
+def test_a_service_of_a_kind_no_installed_app_declares_stays_editable_in_the_admin(db):
+    from requests_app.admin import ServiceForm
+
+    service = ServiceFactory(code="encombrants-demo", kind="encombrants", online=False)
+    form = ServiceForm(instance=service)
+
+    assert ("encombrants", "encombrants (application absente)") in form.fields["kind"].choices
+    assert ("encombrants", "encombrants (application absente)") not in ServiceForm().fields["kind"].choices

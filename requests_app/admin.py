@@ -32,7 +32,8 @@ class ServiceForm(forms.ModelForm):
         current = self.instance.kind if self.instance.pk else None
         if current and current not in registry.service_kinds():
             # A kind kept for an app not installed (yet): the service stays editable, its kind unchanged.
-            self.fields["kind"].choices = [*service_kind_choices(), (current, f"{current} (application absente)")]
+            absent = (current, f"{current} (application absente)")
+            self.fields["kind"].choices = [*service_kind_choices(), absent]
 
 
 @admin.register(Espace)

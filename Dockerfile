@@ -17,11 +17,14 @@ RUN apt-get update \
 RUN useradd --create-home --uid 10001 portal
 WORKDIR /app
 
-# Dependencies first, read from pyproject.toml: this layer is rebuilt only when that file changes.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt
+# Dependencies first, exactly the versions of uv.lock (hashes checked), without the dev extra: this layer is
+# rebuilt only when uv.lock or pyproject.toml changes. uv (pinned like in the Makefile) only writes the list.
+COPY pyproject.toml uv.lock ./
+RUN pip install uv==0.13.9 \
+    && uv export --frozen --no-dev --no-emit-project --format requirements-txt --quiet -o /tmp/requirements.txt \
+    && pip uninstall -y uv \
+    && pip install --require-hashes -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
 
 COPY . .
 # Messages and static files are built into the image. The settings need a key, hosts and a database
@@ -35,4 +38,4 @@ RUN pip install --no-deps . \
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "bethune_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "bethune_portal.wsgi", "-c", "gunicorn.conf.py"]

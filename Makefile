@@ -15,12 +15,11 @@ UV_STAMP := $(TOOLS)/.uv-$(UV_VERSION)
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
-export UV_LINK_MODE ?= copy
 
 # make test-pg: the PostgreSQL-only tests; `make test-pg TEST_PG_SELECT=` runs the whole suite there.
 TEST_PG_SELECT ?= -m postgres
 
-.PHONY: run test test-pg prerequisites install lint bench messages check-compose clean
+.PHONY: run test test-pg prerequisites install compiled-messages lint bench messages check-compose clean
 
 # uv, pinned, in its own small venv (python3 -m venv + pip: nothing else needed on the machine).
 $(UV_STAMP):
@@ -38,13 +37,20 @@ $(STAMP): uv.lock pyproject.toml $(UV_STAMP)
 
 install: $(STAMP)
 
-run: install
+run: install compiled-messages
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=$(TOOLS) --verbosity 0 || true
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "Portail : http://127.0.0.1:$(PORT)/   (Ctrl+C pour arrêter)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The .mo of every .po, by msgfmt (what compilemessages runs), only when the .po changed: no Django start-up.
+PO_FILES := $(shell find . \( -name .venv -o -name $(TOOLS) -o -name .git -o -name node_modules \) -prune \
+	-o -path '*/LC_MESSAGES/*.po' -print 2>/dev/null)
+%.mo: %.po
+	msgfmt --check-format -o $@ $< || echo "msgfmt absent (paquet gettext) : $@ non compilé, textes d'origine affichés."
+
+compiled-messages: $(PO_FILES:.po=.mo)
 
 # System programs the suite needs (pdftotext, Pango, msgfmt, Chromium): installed by apt-get when we may,
 # else one line says how.

@@ -42,12 +42,16 @@ def visit_get(*, user, pk: int) -> Visit:
 class WaitingVisit:
     visit: Visit
     waited_minutes: int  # since arrival (waiting) or until the call (called)
+    visitor_name: str  # blank unless the viewer receives its espace: show this, never visit.visitor_name
 
 
-def visits_waiting(*, site: Site, now: datetime.datetime | None = None) -> list[WaitingVisit]:
+def visits_waiting(*, site: Site, user, now: datetime.datetime | None = None) -> list[WaitingVisit]:
     """Today's line at a site, oldest first: who waits, and who has been called and is being received.
+    Every agent sees the whole line (ticket, espace, reason, waiting time) to direct people, but a visitor's
+    name only for the espaces they receive (supervisors and managers: all), as on the visit's own page.
     One query (served by the partial index visit_waiting_site)."""
     now = now or timezone.now()
+    espace_ids = agent_espace_ids(user)
     visits = (
         Visit.objects.filter(
             site=site, day=timezone.localdate(now), status__in=[VisitStatus.WAITING, VisitStatus.CALLED]
@@ -59,6 +63,7 @@ def visits_waiting(*, site: Site, now: datetime.datetime | None = None) -> list[
         WaitingVisit(
             visit=visit,
             waited_minutes=max(0, int(((visit.called_at or now) - visit.arrived_at).total_seconds() // 60)),
+            visitor_name=visit.visitor_name if espace_ids is None or visit.espace_id in espace_ids else "",
         )
         for visit in visits
     ]

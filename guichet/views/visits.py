@@ -70,7 +70,7 @@ def visit_register_view(request: HttpRequest) -> HttpResponse:
 
 
 def _screen_context(request: HttpRequest, site) -> dict:
-    waiting = visits_waiting(site=site)
+    waiting = visits_waiting(site=site, user=request.user)
     espace_ids = agent_espace_ids(request.user)
     return {
         "site": site,

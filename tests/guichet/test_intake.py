@@ -3,6 +3,7 @@ for a resident with an account or a contact without one."""
 
 import html
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -45,12 +46,15 @@ def test_agent_finds_a_resident_by_name_email_or_phone(client, agent, resident_u
 
 def test_counter_filing_for_an_existing_resident(client, agent, resident_user):
     client.force_login(agent)
-    form = client.get(FORM, {"usager": resident_user.pk})
+    # The search result links with a signed token, never the account's id (tests/guichet/test_leaks.py).
+    [result] = client.get(START, {"q": "Dupont"}).context["results"]
+    usager = result["token"]
+    form = client.get(FORM, {"usager": usager})
     assert form.status_code == 200
     assert form.context["form"]["contact_name"].value() == "Jean Dupont"
     response = client.post(
-        f"{FORM}?usager={resident_user.pk}",
-        posted(contact_name="Jean Dupont", contact_email="jean.dupont@example.fr", usager=resident_user.pk),
+        f"{FORM}?{urlencode({'usager': usager})}",
+        posted(contact_name="Jean Dupont", contact_email="jean.dupont@example.fr", usager=usager),
     )
     request = Request.objects.get()
     assert response.status_code == 302

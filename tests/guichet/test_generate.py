@@ -1,7 +1,9 @@
 """`manage.py generate_requests`: realistic history in bulk, references that later filings continue, never in
 production."""
 
+import datetime
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,6 +14,13 @@ from tests.accounts.factories import agent_of
 from tests.guichet.factories import file_request
 
 pytestmark = pytest.mark.usefixtures("catalogue")  # tests/guichet/conftest.py
+
+
+@pytest.fixture(autouse=True)
+def _a_plain_june_morning(time_machine):
+    # The generator spreads its requests over the years before now and a later filing continues this year's
+    # numbers: on New Year's night (Paris) this year holds no generated request yet. Frozen on a weekday.
+    time_machine.move_to(datetime.datetime(2026, 6, 10, 10, tzinfo=ZoneInfo("Europe/Paris")), tick=False)
 
 
 def test_generate_requests_creates_varied_requests_with_events_and_messages(agent):

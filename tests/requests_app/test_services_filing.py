@@ -4,6 +4,7 @@ requester may do, filing without an account and linking to an account."""
 import datetime
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,7 +17,7 @@ from tests.requests_app.conftest import file_for, rue_hoche
 
 pytestmark = pytest.mark.django_db
 
-PARIS = datetime.timezone(datetime.timedelta(hours=1))
+PARIS = ZoneInfo("Europe/Paris")  # the town's wall clock, summer time included
 
 
 def at(year, month, day, hour=10):

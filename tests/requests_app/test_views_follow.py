@@ -3,6 +3,7 @@
 by whoever may see the request (404 for anyone else, never 403)."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -364,7 +365,7 @@ def _booked(resident_user, time_machine):
         seats=2,
         ants_required=True,
     )
-    starts_at = datetime.datetime(2026, 3, 24, 8, tzinfo=datetime.UTC)  # 9:00 in Béthune
+    starts_at = datetime.datetime(2026, 3, 24, 9, tzinfo=ZoneInfo("Europe/Paris"))
     return book(agenda, resident_user, starts_at)
 
 

@@ -35,10 +35,19 @@ def _broker(url: str) -> dict:
 @never_cache
 @require_GET
 def healthz(request):
+    """503 only when the portal cannot work (the database); Redis down is "degraded", answered 200 so that
+    a load balancer keeps the web nodes: pages still work (the cache falls back to memory, tasks wait in
+    the outbox for the sweep), and the body says what is degraded."""
     checks = {"database": _database()}
     if settings.REDIS_URL:
         checks["broker"] = _broker(settings.REDIS_URL)
-    healthy = all(check["ok"] for check in checks.values())
+    if not checks["database"]["ok"]:
+        status = "error"
+    elif all(check["ok"] for check in checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
+    degraded = [name for name, check in checks.items() if not check["ok"]]
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+        {"status": status, "degraded": degraded, "checks": checks}, status=503 if status == "error" else 200
     )

@@ -181,9 +181,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # One cache shared by every web process when Redis is there (rate limits, the guichet's menus); otherwise
 # each process keeps its own in memory, which is right for the embedded default.
+# Redis down is not an outage: the fail-safe backend answers from memory meanwhile (portal_kit/cache.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal_kit.cache.FailSafeRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "bethune",
     }
@@ -204,6 +205,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that publishes a task must not wait long for a broker that is down (requests_app/enqueue.py skips
+# and the outbox sweep catches up): a short connection timeout and few publish retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Bounded retries for every task unless it says otherwise.
 CELERY_TASK_ANNOTATIONS = {"*": {"max_retries": 5}}

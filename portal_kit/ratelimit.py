@@ -10,6 +10,12 @@ import time
 
 from django.core.cache import cache
 
+from portal_kit.client_ip import client_ip
+
+# client_ip is the one way to name a connection (portal_kit/client_ip.py: trusted proxies, shared with
+# allauth); callers keep reaching it as ratelimit.client_ip.
+__all__ = ["client_ip", "hit"]
+
 
 def _key(scope: str, identity: str, window: int) -> str:
     # Hashed: keys stay short and the cache never holds an email address in clear.
@@ -27,9 +33,3 @@ def hit(*, scope: str, identity: str, limit: int, window: int) -> bool:
         cache.set(key, 1, timeout=window + 1)
         count = 1
     return count <= limit
-
-
-def client_ip(request) -> str:
-    """The address the connection comes from. Behind a proxy, set it from X-Forwarded-For in the proxy's
-    trusted middleware, not here: a header a client sets itself would let anyone dodge the limit."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"

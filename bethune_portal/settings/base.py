@@ -38,6 +38,16 @@ def database_from_env(default: str) -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].setdefault("connect_timeout", 5)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite (the embedded default, `make run`): a transaction that reads, then writes (a booking reads
+        # its slot, then takes the seat) cannot wait for another writer once it holds a read lock, and two
+        # at once answered 500 "database is locked". IMMEDIATE takes the write lock at BEGIN, so writers
+        # queue instead: `timeout` (seconds) is SQLite's busy timeout, for BEGIN and for statements outside
+        # a transaction alike. WAL lets pages read while a writer works (and the -wal/-shm files appear).
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+        config["OPTIONS"].setdefault("timeout", 20)
+        config["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL;")
     return config
 
 
@@ -147,6 +157,13 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
+# How many reverse proxies of ours stand in front of gunicorn (production: 1). The client's address is
+# then the n-th entry from the right of X-Forwarded-For (portal_kit/client_ip.py); 0 ignores the header,
+# which a client can write. allauth's login limits read the same count, so both see one address.
+PORTAL_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXIES
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None  # X-Forwarded-For with the count above, as portal_kit does
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français"))]
 TIME_ZONE = "Europe/Paris"
@@ -164,7 +181,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The request-body cap (gunicorn has none: see gunicorn.conf.py). Django counts here everything of a body
+# but the files of a multipart form: a form's text fields, or a whole urlencoded or JSON body; past it,
+# RequestDataTooBig answers 400. Files are streamed to a temporary file (over FILE_UPLOAD_MAX_MEMORY_SIZE)
+# and refused past PORTAL_MAX_UPLOAD_BYTES each, PORTAL_MAX_FILES per form and
+# PORTAL_MAX_FILES_PER_REQUEST per request (requests_app/uploads.py, services/filing.py), but only once
+# received: neither Django nor gunicorn bounds the size of a multipart body as a whole, so the reverse
+# proxy in front must (nginx: client_max_body_size 60m, i.e. 5 files of 10 Mo and the form).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Mail: EMAIL_URL like smtp://user:pass@host:587 or smtp+tls://…; console in dev.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -257,7 +281,10 @@ LOGGING = {
 
 # Portal limits (see requests_app.validators for where each is enforced).
 PORTAL_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-PORTAL_MAX_FILES = 5
+PORTAL_MAX_FILES = 5  # per form (filing, one reply)
+# Files the requester's side may attach to one request over its life (filing and replies; the town's
+# messages are not counted): requests_app.services.filing.attachments_store.
+PORTAL_MAX_FILES_PER_REQUEST = 20
 PORTAL_MAX_DESCRIPTION = 5000
 PORTAL_DRAFT_DAYS = 30
 PORTAL_REOPEN_DAYS = 15

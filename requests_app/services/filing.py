@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -106,7 +107,37 @@ def _apply(request: Request, *, service: Service, data: FilingData) -> None:
         request.priority = data.priority
 
 
+def _attachments_total_check(request: Request, files: list[CheckedUpload], *, message=None) -> None:
+    """PORTAL_MAX_FILES bounds one form; this bounds the request: without it, a resident (or whoever holds
+    the tracking link) could add files message after message. It counts what the requester's side sent
+    (filing and their replies); the town's own messages and internal notes are neither counted nor
+    refused, so an agent can always send the document a resident waits for. Called by every caller with
+    the request's row locked (or a row not yet visible to anyone), so two replies at once cannot both
+    squeeze under the limit; raising rolls their transaction back before any file is written."""
+    if not files or (message is not None and message.from_staff):
+        return
+    limit = settings.PORTAL_MAX_FILES_PER_REQUEST
+    already = (
+        Attachment.objects.filter(request=request)
+        .filter(Q(message__isnull=True) | Q(message__from_staff=False))
+        .count()
+        if request.pk
+        else 0
+    )
+    if already + len(files) <= limit:
+        return
+    room = max(limit - already, 0)
+    remaining = f"vous pouvez encore en joindre {room}" if room else "elle n'en accepte plus"
+    files_word = "pièces jointes" if already > 1 else "pièce jointe"
+    raise ServiceError(
+        f"Cette demande a déjà {already} {files_word}, le maximum est de {limit} par demande : {remaining}.",
+        field="files",
+        code="too_many_total",
+    )
+
+
 def attachments_store(request: Request, files: list[CheckedUpload], *, by: User | None, message=None) -> None:
+    _attachments_total_check(request, files, message=message)
     for upload in files:
         attachment = Attachment(
             request=request,

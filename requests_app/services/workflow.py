@@ -253,8 +253,9 @@ def request_message_post(
             raise ServiceError(
                 "Cette demande est close : rouvrez-la ou faites une nouvelle demande.", code="closed"
             )
-        # The limit of files is per message: a resident who joined five photos at filing can still send
-        # the document the town asks for.
+        # PORTAL_MAX_FILES is per message: a resident who joined five photos at filing can still send the
+        # document the town asks for. The total per request (PORTAL_MAX_FILES_PER_REQUEST) is checked by
+        # attachments_store below, under this row lock; its refusal rolls the whole message back.
         checked = uploads_check(files or [])
         now = timezone.now()
         if from_requester and locked.status == Status.AWAITING_CITIZEN:

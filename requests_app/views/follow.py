@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal_kit import ratelimit
 from requests_app import links, selectors, services
 from requests_app.errors import ServiceError
 from requests_app.forms import MyRequestsFilterForm, ReopenForm, ReplyForm
@@ -268,9 +269,43 @@ def _attachment(viewer: Viewer, pk: int):
     return response
 
 
+# Replying stores a message (and up to PORTAL_MAX_FILES files) and shows it to an agent: a fixed window per
+# request and per sender (the account, or the connection through the tracking link) keeps one resident, or
+# a leaked link, from flooding a request or the agents' queue. Both counters move on every attempt.
+REPLY_LIMIT_PER_REQUEST = 10
+REPLY_LIMIT_PER_SENDER = 10
+REPLY_WINDOW_SECONDS = 600
+
+
+def _reply_within_limits(http_request, viewer: Viewer) -> bool:
+    sender = (
+        f"user:{viewer.user.pk}" if viewer.user is not None else f"ip:{ratelimit.client_ip(http_request)}"
+    )
+    request_ok = ratelimit.hit(
+        scope="reply-request",
+        identity=str(viewer.request.pk),
+        limit=REPLY_LIMIT_PER_REQUEST,
+        window=REPLY_WINDOW_SECONDS,
+    )
+    sender_ok = ratelimit.hit(
+        scope="reply-sender", identity=sender, limit=REPLY_LIMIT_PER_SENDER, window=REPLY_WINDOW_SECONDS
+    )
+    return request_ok and sender_ok
+
+
 def _reply(http_request, viewer: Viewer):
     _requester_only(viewer)
     form = ReplyForm(http_request.POST, http_request.FILES)
+    if not _reply_within_limits(http_request, viewer):
+        form.is_valid()  # bound and cleaned, so that the page shows what was typed with the refusal
+        form.add_error(
+            None,
+            _(
+                "Vous avez envoyé beaucoup de messages en peu de temps. "
+                "Patientez quelques minutes avant d'écrire de nouveau."
+            ),
+        )
+        return _render_detail(http_request, viewer, reply_form=form, status=429)
     if form.is_valid():
         try:
             services.request_message_post(

@@ -6,6 +6,7 @@ where the request is followed. The Message-ID is fixed per notification: if a wo
 server accepted a message but before the row was marked sent, the sweep sends it again, and mail systems
 recognise the same message."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -68,6 +69,25 @@ def _subject(template: str, context: dict) -> str:
     )
 
 
+GREETING_NAME_MAX = 60
+# What a mail client would turn into a link, or that reads as one: a scheme, "www.", an address, a domain.
+_LINK_LIKE = re.compile(r"://|www\.|@|[^\W_]\.[^\W\d_]{2,}", re.IGNORECASE)
+
+
+def greeting_name(name: str) -> str:
+    """The name after "Bonjour", as typed by whoever filled the form: an anonymous signalement sends this
+    email to any address with up to 200 free characters under the town's name. One line (control
+    characters and line breaks become spaces), at most GREETING_NAME_MAX characters, and nothing a mail
+    client would turn into a link: a name that looks like one is left out ("Bonjour,"). Escaping is the
+    templates' (the HTML body autoescapes; the text body is plain text)."""
+    name = " ".join("".join(c if c.isprintable() else " " for c in name or "").split())
+    if _LINK_LIKE.search(name):
+        return ""
+    if len(name) > GREETING_NAME_MAX:
+        name = name[: GREETING_NAME_MAX - 1].rstrip() + "…"
+    return name
+
+
 def email_context(notification: Notification) -> dict:
     request = notification.request
     kind = KINDS[notification.template]
@@ -79,7 +99,7 @@ def email_context(notification: Notification) -> dict:
         "request": request,
         "reference": request.reference or "",
         "service": request.service,
-        "requester_name": request.requester_name,
+        "requester_name": greeting_name(request.requester_name),
         "new_status": new_status,
         "status_label": Status(new_status).label,
         "reopened": bool(notification.event.payload.get("reopened")),

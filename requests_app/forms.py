@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests_app import selectors
@@ -79,6 +80,37 @@ class AccessibleFormMixin:
         self.add_error(field, error.message)
 
 
+DATE_MIN_YEAR = 1900
+DATE_YEARS_AHEAD = 10
+
+
+class BoundedDateField(forms.DateField):
+    """A date of a démarche, between 1 January 1900 and 31 December ten years from now: a birth, a wedding
+    or an event to come, never the year 9999 (which breaks sorting, working-day arithmetic and exports).
+    The bounds move with the calendar, so they are computed at each validation, not when the form is built."""
+
+    @staticmethod
+    def bounds() -> tuple[datetime.date, datetime.date]:
+        today = timezone.localdate()
+        return datetime.date(DATE_MIN_YEAR, 1, 1), datetime.date(today.year + DATE_YEARS_AHEAD, 12, 31)
+
+    def __init__(self, **kwargs):
+        lowest, highest = self.bounds()
+        attrs = {"type": "date", "min": lowest.isoformat(), "max": highest.isoformat()}
+        kwargs.setdefault("widget", forms.DateInput(attrs=attrs, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        lowest, highest = self.bounds()
+        if value and not (lowest <= value <= highest):
+            raise forms.ValidationError(
+                _("Saisissez une date comprise entre le %(min)s et le %(max)s."),
+                code="date_out_of_range",
+                params={"min": lowest.strftime("%d/%m/%Y"), "max": highest.strftime("%d/%m/%Y")},
+            )
+
+
 def _extra_field(service_field) -> forms.Field:
     common = {
         "label": service_field.label,
@@ -91,7 +123,7 @@ def _extra_field(service_field) -> forms.Field:
     if kind == FieldType.NUMBER:
         return forms.DecimalField(max_digits=12, decimal_places=2, **common)
     if kind == FieldType.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+        return BoundedDateField(**common)
     if kind == FieldType.CHOICE:
         choices = [("", _("— Choisissez —"))] + [(c, c) for c in service_field.choice_list()]
         return forms.ChoiceField(choices=choices, **common)

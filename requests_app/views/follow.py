@@ -424,10 +424,12 @@ def track_cancel(request, token):
 
 @require_http_methods(["GET", "POST"])
 def confirm_email(request, token):
-    """GET shows a button; only the POST confirms: mail scanners follow links, they do not submit forms."""
+    """GET shows a button; only the POST confirms: mail scanners follow links, they do not submit forms.
+    Once used, the link only says so: it never hands out the tracking link again (a forwarded email, a
+    shared computer's history), which was emailed with the submission anyway (issue #20)."""
     filing = selectors.request_get_for_confirmation(token=token)
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and filing.status == Status.DRAFT:
         try:
             filed = services.request_confirm_email(request=filing)
         except ServiceError as exc:
@@ -448,7 +450,6 @@ def confirm_email(request, token):
         {
             "filing": filing,
             "already": filing.status != Status.DRAFT,
-            "follow_url": links.request_path(filing) if filing.reference else "",
             "error": error,
         },
         status=400 if error else 200,

@@ -101,8 +101,9 @@ def test_confirmation_link_shows_a_button_and_only_the_post_files_the_request(cl
     followed = client.get(response.url).content.decode()
     assert filing.reference in followed and "Votre demande est enregistrée" in followed
 
-    again = client.post(url)  # following it twice changes nothing
-    assert again.status_code == 302 and Request.objects.filter(status=Status.NEW).count() == 1
+    again = client.post(url)  # following it twice changes nothing, and no longer leads to the tracking page
+    assert again.status_code == 200 and "déjà confirmée" in again.content.decode()
+    assert Request.objects.filter(status=Status.NEW).count() == 1
 
 
 def test_tampered_confirmation_link_is_404(client, pothole):

@@ -1,4 +1,5 @@
-"""GET /healthz: the state of what the portal cannot work without, for the load balancer and monitoring."""
+"""GET or HEAD /healthz: the state of what the portal cannot work without, for the load balancer and
+monitoring (many probes send HEAD: the same checks and status code, without the body)."""
 
 import time
 
@@ -6,7 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 def _database() -> dict:
@@ -33,7 +34,7 @@ def _broker(url: str) -> dict:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """503 only when the portal cannot work (the database); Redis down is "degraded", answered 200 so that
     a load balancer keeps the web nodes: pages still work (the cache falls back to memory, tasks wait in
@@ -48,6 +49,12 @@ def healthz(request):
     else:
         status = "degraded"
     degraded = [name for name, check in checks.items() if not check["ok"]]
-    return JsonResponse(
+    response = JsonResponse(
         {"status": status, "degraded": degraded, "checks": checks}, status=503 if status == "error" else 200
     )
+    if request.method == "HEAD":
+        # Django sends the body of a HEAD answer as it is (only its test client and runserver drop it):
+        # keep the GET's Content-Length, send no body.
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts import roles
+from portal_kit.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,6 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.groups.add(Group.objects.get(name=roles.RESIDENT))
         return user
+
+    def get_client_ip(self, request) -> str:
+        # One rule for the client's address (portal_kit.client_ip, PORTAL_TRUSTED_PROXIES): allauth's login
+        # limits and ours count the same address, and a short X-Forwarded-For falls back instead of failing.
+        return client_ip(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Without django.contrib.sites allauth names the site after the request's host ("testserver",

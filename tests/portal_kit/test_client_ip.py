@@ -173,3 +173,13 @@ def test_without_a_trusted_proxy_a_forged_header_does_not_escape_the_limit(clien
     refused = _file(client, pothole, "192.0.2.200")
 
     assert "Trop de demandes ont été envoyées" in refused.content.decode()
+
+
+def test_allauth_counts_the_same_client_address_as_our_rate_limits(rf, settings):
+    from accounts.adapters import AccountAdapter
+
+    settings.PORTAL_TRUSTED_PROXIES = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    assert AccountAdapter(request).get_client_ip(request) == client_ip(request) == "203.0.113.9"
+    short = rf.get("/", REMOTE_ADDR="10.0.0.2")  # no header behind the proxy: a fallback, not an error
+    assert AccountAdapter(short).get_client_ip(short) == "10.0.0.2"

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal_kit.body_cap.RequestBodyCapMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -186,8 +187,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # RequestDataTooBig answers 400. Files are streamed to a temporary file (over FILE_UPLOAD_MAX_MEMORY_SIZE)
 # and refused past PORTAL_MAX_UPLOAD_BYTES each, PORTAL_MAX_FILES per form and
 # PORTAL_MAX_FILES_PER_REQUEST per request (requests_app/uploads.py, services/filing.py), but only once
-# received: neither Django nor gunicorn bounds the size of a multipart body as a whole, so the reverse
-# proxy in front must (nginx: client_max_body_size 60m, i.e. 5 files of 10 Mo and the form).
+# received. The body as a whole is capped by its declared length before it is read
+# (PORTAL_MAX_REQUEST_BODY_BYTES, portal_kit/body_cap.py); the reverse proxy in front should cap it too
+# (nginx: client_max_body_size 60m), for chunked bodies that declare no length.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Mail: EMAIL_URL like smtp://user:pass@host:587 or smtp+tls://…; console in dev.
@@ -285,6 +287,8 @@ PORTAL_MAX_FILES = 5  # per form (filing, one reply)
 # Files the requester's side may attach to one request over its life (filing and replies; the town's
 # messages are not counted): requests_app.services.filing.attachments_store.
 PORTAL_MAX_FILES_PER_REQUEST = 20
+# The whole body of one request (portal_kit/body_cap.py): five files of 10 Mo and the form around them.
+PORTAL_MAX_REQUEST_BODY_BYTES = PORTAL_MAX_FILES * PORTAL_MAX_UPLOAD_BYTES + 2 * 1024 * 1024
 PORTAL_MAX_DESCRIPTION = 5000
 PORTAL_DRAFT_DAYS = 30
 PORTAL_REOPEN_DAYS = 15

@@ -21,12 +21,17 @@ TEST_PG_SELECT ?= -m postgres
 
 .PHONY: run test test-pg prerequisites install compiled-messages lint bench messages check-compose clean
 
-# uv, pinned, in its own small venv (python3 -m venv + pip: nothing else needed on the machine).
+# uv, pinned, in .venv-tools/: by the machine's pip (--target) when python3 has one, else in a small venv
+# (python3 -m venv + pip). Nothing else is needed on the machine.
 $(UV_STAMP):
-	@$(PYTHON) -m venv $(TOOLS) || { echo "« $(PYTHON) -m venv » a échoué : installez python3-venv (apt-get install python3-venv)." >&2; exit 1; }
-	@echo '*' > $(TOOLS)/.gitignore
-	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	@rm -f $(TOOLS)/.uv-*
+	@rm -rf $(TOOLS) && mkdir -p $(TOOLS) && echo '*' > $(TOOLS)/.gitignore
+	@echo "Installation de uv $(UV_VERSION) dans $(TOOLS)/"
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(TOOLS) "uv==$(UV_VERSION)" 2>/dev/null \
+	|| { $(PYTHON) -m venv $(TOOLS)/venv \
+	     || { echo "« $(PYTHON) -m venv » a échoué : installez python3-venv (apt-get install python3-venv)." >&2; exit 1; }; \
+	     $(TOOLS)/venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" \
+	     && mkdir -p $(TOOLS)/bin && ln -sf ../venv/bin/uv $(UV); }
+	@$(UV) --version >/dev/null
 	@touch $@
 
 # Reinstall only when uv.lock or pyproject.toml changed since the last install. --locked: exactly the
@@ -38,8 +43,9 @@ $(STAMP): uv.lock pyproject.toml $(UV_STAMP)
 install: $(STAMP)
 
 run: install compiled-messages
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	@# migrate then seed_demo in one process: one Django start-up instead of two.
+	$(PY) manage.py shell --no-startup --no-imports \
+		-c "from django.core.management import call_command as c; c('migrate', interactive=False); c('seed_demo')"
 	@echo ""
 	@echo "Portail : http://127.0.0.1:$(PORT)/   (Ctrl+C pour arrêter)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -19,6 +19,7 @@ from accounts import roles
 from accounts.models import User
 from guichet.access import agent_espace_ids
 from guichet.models import ReplyTemplate, SavedFilter
+from portal_kit.dates import parse_date
 from requests_app.models import Channel, Espace, Priority, Quartier, Request, Service, Site, Status, Street
 
 PAGE_SIZE = 50
@@ -104,13 +105,18 @@ class QueueFilters:
                 setattr(filters, attr, value)
         # Past the last page there is nothing to show; the bound keeps the OFFSET a sane number.
         filters.page = min(max(1, filters.page), MAX_PAGE)
+        # Within portal_kit.dates' bounds: the day after 9999-12-31 overflows, 0001-01-01 at local midnight
+        # cannot be converted to UTC; both made the queue answer 500.
         for name, attr in (("du", "created_from"), ("au", "created_to")):
             value = params.get(name, "")
             if value:
-                try:
-                    setattr(filters, attr, datetime.date.fromisoformat(value))
-                except ValueError:
-                    filters.errors.append(str(_("Date invalide : utilisez le format jj/mm/aaaa.")))
+                day = parse_date(value)
+                if day is None:
+                    filters.errors.append(
+                        str(_("Date invalide : utilisez le format jj/mm/aaaa, entre 1900 et 2100."))
+                    )
+                else:
+                    setattr(filters, attr, day)
         return filters
 
 

@@ -1,6 +1,6 @@
 """The queue: one list of every channel's requests, with tabs, filters, search, saved views and export."""
 
-import csv
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,8 +16,11 @@ from guichet.access import agent_espace_ids, agent_required
 from guichet.forms import SavedFilterForm
 from guichet.models import SavedFilter
 from guichet.services import saved_filters
+from portal_kit.exports import SafeWriter
 from requests_app.errors import ServiceError
 from requests_app.models import Channel, Priority, Status
+
+logger = logging.getLogger(__name__)
 
 # Query parameters that make up a view (saved filters keep these, not the page number).
 VIEW_PARAMS = [
@@ -49,7 +52,17 @@ def queue(request):
     if not any(params.get(key) for key in VIEW_PARAMS):
         default = next((item for item in saved if item.owner_id == request.user.pk and item.is_default), None)
         if default is not None:
-            params = QueryDict(default.query)
+            # Checked again here: a default stored before filters were validated (au=9999-12-31) must not
+            # break its agent's queue at every visit.
+            error = saved_filters.saved_filter_query_error(default.query)
+            if error is None:
+                params = QueryDict(default.query)
+            else:
+                messages.warning(
+                    request,
+                    _("Votre vue par défaut « %(name)s » est ignorée : %(error)s Enregistrez-la de nouveau.")
+                    % {"name": default.name, "error": error},
+                )
     filters = selectors.QueueFilters.from_query(params)
     today = timezone.localdate()
     espace_ids = agent_espace_ids(request.user)
@@ -176,7 +189,8 @@ def export_csv(request):
         "due_date",
         "closed_at",
     )
-    writer = csv.writer(_Echo(), delimiter=";")
+    # Every cell through portal_kit.exports.cell_safe: a resident's name "=HYPERLINK(…)" stays text.
+    writer = SafeWriter(_Echo(), delimiter=";")
     # Labels translated once, not once per row.
     status_labels = {value: str(label) for value, label in Status.choices}
     channel_labels = {value: str(label) for value, label in Channel.choices}
@@ -185,7 +199,20 @@ def export_csv(request):
 
     def lines():
         yield "\ufeff" + writer.writerow(CSV_HEADERS)  # BOM: Excel opens French accents right
-        for (
+        count = 0
+        try:
+            for row in rows.iterator(chunk_size=2000):
+                yield writer.writerow(csv_row(row))
+                count += 1
+        except Exception:
+            # The headers (200) are gone already: the file itself must say it ends short, or the agent takes
+            # a partial list for the whole one.
+            logger.exception("Queue export failed after %d rows", count)
+            message = _("EXPORT INCOMPLET : erreur après %(count)d ligne(s), réessayez l'export.")
+            yield writer.writerow([message % {"count": count}])
+
+    def csv_row(row) -> list:
+        (
             reference,
             created_at,
             service,
@@ -205,27 +232,25 @@ def export_csv(request):
             agent_email,
             due,
             closed,
-        ) in rows.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    reference,
-                    created_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
-                    service,
-                    espace,
-                    channel_labels.get(channel, channel),
-                    site or "",
-                    status_labels.get(status, status),
-                    priority_labels.get(priority, priority),
-                    name,
-                    email,
-                    phone,
-                    f"{number} {street}".strip() if street else "",
-                    quartier or "",
-                    (f"{first} {last}".strip() or agent_email) if agent_email else "",
-                    due.strftime("%d/%m/%Y") if due else "",
-                    closed.astimezone(tz).strftime("%d/%m/%Y") if closed else "",
-                ]
-            )
+        ) = row
+        return [
+            reference,
+            created_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
+            service,
+            espace,
+            channel_labels.get(channel, channel),
+            site or "",
+            status_labels.get(status, status),
+            priority_labels.get(priority, priority),
+            name,
+            email,
+            phone,
+            f"{number} {street}".strip() if street else "",
+            quartier or "",
+            (f"{first} {last}".strip() or agent_email) if agent_email else "",
+            due.strftime("%d/%m/%Y") if due else "",
+            closed.astimezone(tz).strftime("%d/%m/%Y") if closed else "",
+        ]
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "portal_kit.input_cleaning.InputCleaningMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal_kit.cache_control.NoStoreMiddleware",  # no-store on personal answers (after request.user)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -46,6 +46,7 @@ run: install compiled-messages
 	@# migrate then seed_demo in one process: one Django start-up instead of two.
 	$(PY) manage.py shell --no-startup --no-imports \
 		-c "from django.core.management import call_command as c; c('migrate', interactive=False); c('seed_demo')"
+	@echo "Double authentification des agents désactivée en démonstration (STAFF_MFA_REQUIRED=false) ; obligatoire en production."
 	@echo ""
 	@echo "Portail : http://127.0.0.1:$(PORT)/   (Ctrl+C pour arrêter)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

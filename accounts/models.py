@@ -69,3 +69,38 @@ class User(AbstractUser):
         return self.is_superuser or any(
             self.has_role(role) for role in (roles.SUPERVISOR, roles.MANAGER, roles.ADMINISTRATOR)
         )
+
+
+class SignInEvent(models.Model):
+    """One sign-in, or one failed attempt, for the administrators (read-only in the admin).
+
+    Written by the receivers of Django's `user_logged_in` and `user_login_failed` signals
+    (accounts/signin_log.py), whatever the door: allauth's login page, its MFA stage, or a test's
+    force_login. Admin changes are not here: Django's own `LogEntry` keeps them (also read-only in
+    the admin)."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("utilisateur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The address typed in the form (a failed attempt may name no account at all).
+    email = models.CharField(_("identifiant saisi"), max_length=254, blank=True)
+    ip = models.CharField(_("adresse IP"), max_length=64, blank=True)
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+    success = models.BooleanField(_("réussie"))
+
+    class Meta:
+        verbose_name = _("connexion")
+        verbose_name_plural = _("connexions")
+        ordering = ["-at"]
+        indexes = [
+            # The admin's list, newest first, and its date hierarchy.
+            models.Index(fields=["-at"], name="signin_event_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email or self.user_id} {self.at:%Y-%m-%d %H:%M} {'ok' if self.success else 'échec'}"

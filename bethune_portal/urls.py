@@ -1,11 +1,15 @@
 """The project's URLs: wiring only. Each app keeps its own urls.py; its public prefix is chosen here."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from portal_kit import health
 from requests_app.views.home import home
+
+# One door for staff: the admin's login (password only, no rate limit) sends to allauth's (rate-limited, MFA).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),

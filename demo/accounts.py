@@ -30,8 +30,8 @@ def demo_accounts_seed(*, password: str) -> list[tuple[str, str]]:
     for email, first_name, last_name, role, _espaces in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(email=email)
         user.first_name, user.last_name = first_name, last_name
-        user.is_staff = role in (roles.ADMINISTRATOR, roles.MANAGER, roles.SUPERVISOR)
         user.is_superuser = role == roles.ADMINISTRATOR
+        user.is_staff = roles.staff_flag(is_superuser=user.is_superuser, role_names=[role])
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=role)])

@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff: a second factor before any page, 30 minutes idle at most (accounts/mfa_required.py).
+    "accounts.mfa_required.StaffMfaRequiredMiddleware",
+    "accounts.mfa_required.StaffIdleExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "bethune_portal.urls"
@@ -159,6 +162,14 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The first TOTP activation also makes this many single-use recovery codes, shown right after.
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TOTP_ISSUER = "Ville de Béthune"
+# Staff (agents, supervisors, managers, administrators) must enrol TOTP before any back-office page
+# (accounts/mfa_required.py). Always on in production (prod.py); off only in the `make run` demo (dev.py).
+PORTAL_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+# A staff session ends after this long without a request (sliding); residents keep SESSION_COOKIE_AGE.
+PORTAL_STAFF_SESSION_IDLE_SECONDS = 30 * 60
 
 # How many reverse proxies of ours stand in front of gunicorn (production: 1). The client's address is
 # then the n-th entry from the right of X-Forwarded-For (portal_kit/client_ip.py); 0 ignores the header,

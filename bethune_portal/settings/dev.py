@@ -8,3 +8,5 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-bethune-portal-9f2c1a7e4b6d8")  # noqa: S105
 
 PORTAL_ENV = "dev"  # seed_demo and generate_requests refuse to run when this is "prod"
+# Demo staff sign in with a password alone (make run says so); STAFF_MFA_REQUIRED=true to try TOTP.
+PORTAL_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=False)

@@ -43,6 +43,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# Staff enrol a second factor before any back-office page: never switched off in production, whatever
+# STAFF_MFA_REQUIRED says.
+PORTAL_STAFF_MFA_REQUIRED = True
 
 PORTAL_ENV = "prod"  # seed_demo and generate_requests refuse to run when this is "prod"
 # No demo data in production: the app that makes it is not even installed (and not in the image).

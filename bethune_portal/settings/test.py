@@ -20,3 +20,6 @@ PORTAL_ENV = "test"  # seed_demo and generate_requests refuse to run when this i
 # Each test process keeps its own cache, emptied between tests (tests/conftest.py), even when REDIS_URL
 # points at the real Redis for the worker tests: a shared cache would carry state from test to test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests sign agents in with force_login; the staff second factor is switched on by its own tests
+# (tests/accounts/test_staff_mfa.py, through the `settings` fixture).
+PORTAL_STAFF_MFA_REQUIRED = False

@@ -39,8 +39,8 @@ def agent_of(*espace_codes: str, **kwargs) -> User:
 
 
 def supervisor(**kwargs) -> User:
-    return UserFactory(roles=[role_names.SUPERVISOR], is_staff=True, **kwargs)
+    return UserFactory(roles=[role_names.SUPERVISOR], **kwargs)
 
 
 def manager(**kwargs) -> User:
-    return UserFactory(roles=[role_names.MANAGER], is_staff=True, **kwargs)
+    return UserFactory(roles=[role_names.MANAGER], **kwargs)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from portal_kit import health
+from requests_app.views.account import PrivacyView
 from requests_app.views.home import home
 
 # One door for staff: the admin's login (password only, no rate limit) sends to allauth's (rate-limited, MFA).
@@ -21,11 +22,7 @@ urlpatterns = [
     path(
         "accessibilite/", TemplateView.as_view(template_name="legal/accessibilite.html"), name="accessibility"
     ),
-    path(
-        "donnees-personnelles/",
-        TemplateView.as_view(template_name="legal/donnees_personnelles.html"),
-        name="privacy",
-    ),
+    path("donnees-personnelles/", PrivacyView.as_view(), name="privacy"),
     path("healthz", health.healthz, name="healthz"),
     path("comptes/", include("allauth.urls")),
     path("", include("requests_app.urls")),

@@ -21,6 +21,10 @@ def register() -> None:
                 PeriodicTask(
                     "drafts-purge", "requests_app.tasks.draft_purge_task", crontab(hour=3, minute=15)
                 ),
+                # Nightly: personal data of requests closed PORTAL_RETENTION ago anonymised, drafts purged.
+                PeriodicTask(
+                    "retention-apply", "requests_app.tasks.retention_apply_task", crontab(hour=3, minute=45)
+                ),
             ),
             menu=(
                 MenuEntry(_("Démarches"), "requests_app:catalogue", audience="all", order=10),

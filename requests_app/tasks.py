@@ -8,6 +8,7 @@ from celery import shared_task
 from requests_app.delivery import backoff, notification_deliver, notifications_due
 from requests_app.documents import receipt_ensure
 from requests_app.services.drafts import drafts_purge
+from requests_app.services.retention import requests_anonymise_expired
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +47,16 @@ def receipt_render_task(self, request_id: int) -> int:
 @shared_task(name="requests_app.tasks.draft_purge_task")
 def draft_purge_task() -> int:
     return drafts_purge()
+
+
+# Longer than the house's 60/90 s: the first run after deployment meets years of closed requests at once.
+# Under the broker's visibility timeout (3600 s), so that acks_late does not hand it to a second worker.
+@shared_task(name="requests_app.tasks.retention_apply_task", soft_time_limit=1500, time_limit=1800)
+def retention_apply_task() -> dict[str, int]:
+    """Beat, nightly: the retention of personal data (services/retention.py) and the purge of expired drafts.
+    Each request is its own short transaction, so a run cut short by its time limit keeps what it did and
+    the next night goes on; both steps are idempotent."""
+    anonymised = requests_anonymise_expired()
+    deleted = drafts_purge()
+    logger.info("retention: %s requests anonymised, %s drafts deleted", anonymised, deleted)
+    return {"anonymised": anonymised, "drafts_deleted": deleted}

@@ -1,9 +1,10 @@
 """The resident's pages of the spine. Included at "" by bethune_portal/urls.py: paths are written in full.
-Fixed public addresses: /demarches/ (the catalogue) and /mes-demandes/ (a resident's requests)."""
+Fixed public addresses: /demarches/ (the catalogue), /mes-demandes/ (a resident's requests) and /mes-donnees/
+(their personal data: download, account deletion)."""
 
 from django.urls import path
 
-from requests_app.views import catalogue, filing, follow
+from requests_app.views import account, catalogue, filing, follow
 
 app_name = "requests_app"
 
@@ -36,4 +37,8 @@ urlpatterns = [
     path("mes-demandes/<str:reference>/repondre/", follow.request_reply, name="request_reply"),
     path("mes-demandes/<str:reference>/annuler/", follow.request_cancel, name="request_cancel"),
     path("mes-demandes/<str:reference>/rouvrir/", follow.request_reopen, name="request_reopen"),
+    path("mes-donnees/", account.my_data, name="my_data"),
+    path("mes-donnees/archive.zip", account.my_data_download, name="my_data_download"),
+    path("mes-donnees/supprimer-mon-compte/", account.account_delete, name="account_delete"),
+    path("mes-donnees/compte-supprime/", account.account_deleted, name="account_deleted"),
 ]

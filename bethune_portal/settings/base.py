@@ -304,6 +304,10 @@ PORTAL_MAX_FILES_PER_REQUEST = 20
 PORTAL_MAX_REQUEST_BODY_BYTES = PORTAL_MAX_FILES * PORTAL_MAX_UPLOAD_BYTES + 2 * 1024 * 1024
 PORTAL_MAX_DESCRIPTION = 5000
 PORTAL_DRAFT_DAYS = 30
+# Retention of personal data (requests_app/services/retention.py, nightly task retention-apply; the privacy
+# page shows these numbers): a closed request's personal data is anonymised this long after its closure.
+# Drafts keep PORTAL_DRAFT_DAYS (above), purged by the same nightly task.
+PORTAL_RETENTION = {"closed_request_years": 3}
 PORTAL_REOPEN_DAYS = 15
 
 # Password of every demo account made by seed_demo (make run).

@@ -234,6 +234,7 @@ class EventKind(models.TextChoices):
     INFO_REQUESTED = "info_requested", _("Informations demandées")
     LINKED = "linked", _("Rattachée à un compte")
     DOCUMENT = "document", _("Document produit")
+    ANONYMISED = "anonymised", _("Données personnelles anonymisées")
 
 
 def _label(label, event: "RequestEvent") -> str:

@@ -13,6 +13,13 @@ from requests_app.services.filing import (
     request_submit,
     requests_link_to_user,
 )
+from requests_app.services.retention import (
+    account_delete,
+    account_deletion_blockers,
+    account_may_delete,
+    requests_anonymise_expired,
+    retention_cutoff,
+)
 from requests_app.services.workflow import (
     TRANSITIONS,
     request_assign,
@@ -31,6 +38,9 @@ from requests_app.services.workflow import (
 __all__ = [
     "TRANSITIONS",
     "FilingData",
+    "account_delete",
+    "account_deletion_blockers",
+    "account_may_delete",
     "draft_delete",
     "drafts_purge",
     "request_assign",
@@ -48,5 +58,7 @@ __all__ = [
     "request_set_priority",
     "request_submit",
     "request_transition",
+    "requests_anonymise_expired",
     "requests_link_to_user",
+    "retention_cutoff",
 ]

@@ -23,6 +23,7 @@ PUBLIC = [
     "/comptes/login/",
     "/comptes/password/reset/",
     "/demarches/nid-de-poule/verifiez-vos-courriels/",
+    "/mes-donnees/compte-supprime/",
 ]
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import agent_espace_ids
 from accounts.models import User
 from appointments.models import Agenda, Booking, BookingStatus, Motif
 from appointments.slots import PARIS, local
@@ -36,19 +37,9 @@ def agenda_get(*, motif: str, site_code: str) -> Agenda:
     )
 
 
-def _agent_espace_ids(user: User) -> list[int] | None:
-    """The espaces whose agendas an agent works on; None means every espace (supervisors, managers,
-    administrators). The same rule as the guichet's, computed here: appointments does not import guichet."""
-    if user.sees_every_espace:
-        return None
-    if not hasattr(user, "_appointments_espace_ids"):
-        user._appointments_espace_ids = list(user.espaces.values_list("pk", flat=True))
-    return user._appointments_espace_ids
-
-
 def _agendas_visible_to(user: User) -> QuerySet[Agenda]:
     agendas = Agenda.objects.all()
-    espace_ids = _agent_espace_ids(user)
+    espace_ids = agent_espace_ids(user)  # the one rule, shared with the guichet (accounts.access)
     if espace_ids is not None:
         agendas = agendas.filter(service__espace_id__in=espace_ids)
     return agendas
@@ -82,7 +73,7 @@ def booking_get_for_agent(*, user: User, booking_id: int) -> Booking:
     if not user.is_agent:
         raise Http404
     bookings = Booking.objects.select_related("request", "agenda__site", "slot")
-    espace_ids = _agent_espace_ids(user)
+    espace_ids = agent_espace_ids(user)  # the one rule, shared with the guichet (accounts.access)
     if espace_ids is not None:
         bookings = bookings.filter(agenda__service__espace_id__in=espace_ids)
     return get_object_or_404(bookings, pk=booking_id)

@@ -103,3 +103,15 @@ def test_error_pages_have_no_accessibility_violation(page, status):
 
     assert page.locator("h1").inner_text() == heading
     assert_no_axe_violations(page)
+
+
+def test_a_failed_csrf_check_answers_the_portals_french_page(db):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("account_login"), {"login": "x@example.fr", "password": "x"})
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Formulaire expiré" in body and "Ville de Béthune" in body and "CSRF" not in body

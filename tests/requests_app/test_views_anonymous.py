@@ -122,7 +122,10 @@ def track_url(filed, name="track", *args):
     return reverse(f"requests_app:{name}", args=[links.tracking_token(filed), *args])
 
 
-def test_tracking_page_works_like_the_request_page(client, pothole, agent):
+def test_tracking_page_works_like_the_request_page(client, pothole, agent, time_machine):
+    # The links carry a signed timestamp: the clock stands still so that the page's links and the ones
+    # computed here are the same to the second.
+    time_machine.move_to("2026-03-10 09:30:00+01:00", tick=False)
     filed = file_for(None, pothole, files=[jpeg_upload("trou.jpg")])
     services.request_message_post(request=filed, author=agent, body="Nous passons demain.")
 

@@ -12,6 +12,8 @@ from requests_app.registry import (
     Owner,
     Ownership,
     PeriodicTask,
+    PersonalData,
+    PrivacyNotice,
     registry,
 )
 
@@ -27,6 +29,46 @@ def owner() -> Owner:
     if _owner is None:
         raise RuntimeError("the appointments app is not registered yet (AppConfig.ready)")
     return _owner
+
+
+def _anonymise(request) -> None:
+    """When the spine anonymises a booking's request: the ANTS number and the PACS partners (names, birth
+    dates, places of birth) go; the motif, site, time and outcome stay for the figures."""
+    from appointments.models import Booking
+
+    Booking.objects.filter(request=request).update(ants_number="", partners=[], user=None)
+
+
+def _export(user) -> list[dict]:
+    from appointments.models import Booking
+
+    return [
+        {
+            "reference": booking.request.reference,
+            "motif": booking.get_motif_display(),
+            "lieu": booking.agenda.site.name,
+            "debut": booking.starts_at.isoformat(),
+            "statut": booking.get_status_display(),
+            "personnes": booking.people,
+            "numero_ants": booking.ants_number,
+            "partenaires": booking.partners,
+        }
+        for booking in Booking.objects.filter(user=user)
+        .select_related("request", "agenda__site")
+        .order_by("starts_at")
+    ]
+
+
+def _how_long():
+    from django.conf import settings
+    from django.utils.translation import ngettext
+
+    years = settings.PORTAL_RETENTION["closed_request_years"]
+    return ngettext(
+        "comme la demande du rendez-vous : %(years)d an après le rendez-vous, puis effacées.",
+        "comme la demande du rendez-vous : %(years)d ans après le rendez-vous, puis effacées.",
+        years,
+    ) % {"years": years}
 
 
 def _reminder_label(event) -> str:
@@ -67,6 +109,21 @@ def register() -> None:
             ),
             demo_data=demo,
             demo_order=30,
+            personal_data=PersonalData(
+                anonymise=_anonymise,
+                export=_export,
+                notices=(
+                    PrivacyNotice(
+                        _("Vos rendez-vous"),
+                        _(
+                            "Le motif, le lieu, la date, le numéro de pré-demande ANTS et, pour un PACS, les "
+                            "noms, dates et lieux de naissance des partenaires."
+                        ),
+                        _("Vous recevoir au Guichet Unique et préparer votre dossier."),
+                        _how_long,
+                    ),
+                ),
+            ),
             figures=(
                 Figure(
                     "appointments.bookings_per_week",

@@ -17,6 +17,7 @@ from django.utils.text import get_valid_filename
 
 from accounts.models import User
 from requests_app.models import Attachment, Message, Request, RequestEvent, Status
+from requests_app.registry import registry
 
 JSON_NAME = "donnees.json"
 
@@ -171,5 +172,11 @@ def personal_data_zip(*, user: User, into: IO[bytes], now: datetime.datetime | N
             "responsable": "Ville de Béthune, Hôtel de Ville, place du 4 Septembre, 62400 Béthune",
             "compte": _account_data(user),
             "demandes": [_request_data(request, files) for request in requests],
+            # What each app keeps about the person beside their requests (a booking's details…).
+            "applications": {
+                name: hooks.export(user)
+                for name, hooks in registry.personal_data()
+                if hooks.export is not None
+            },
         }
         archive.writestr(JSON_NAME, json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -4,7 +4,36 @@ demo data (the town's catalogue of démarches)."""
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.registry import AppRegistration, MenuEntry, PeriodicTask, registry
+from requests_app.registry import (
+    AppRegistration,
+    MenuEntry,
+    PeriodicTask,
+    PersonalData,
+    PrivacyNotice,
+    registry,
+)
+
+
+def _sign_in_log_purge(now) -> int:
+    """Sign-ins and failed sign-ins older than PORTAL_RETENTION["sign_in_log_days"] are deleted."""
+    import datetime
+
+    from django.conf import settings
+
+    from accounts.models import SignInEvent
+
+    limit = now - datetime.timedelta(days=settings.PORTAL_RETENTION["sign_in_log_days"])
+    return SignInEvent.objects.filter(at__lt=limit).delete()[0]
+
+
+def _sign_in_log_how_long():
+    from django.conf import settings
+    from django.utils.translation import ngettext
+
+    days = settings.PORTAL_RETENTION["sign_in_log_days"]
+    return ngettext("%(days)d jour, puis il est effacé.", "%(days)d jours, puis il est effacé.", days) % {
+        "days": days
+    }
 
 
 def register() -> None:
@@ -18,9 +47,6 @@ def register() -> None:
             periodic_tasks=(
                 # Every 2 minutes: re-send what a dead worker or an unreachable broker left pending.
                 PeriodicTask("notifications-sweep", "requests_app.tasks.notification_sweep_task", 120.0),
-                PeriodicTask(
-                    "drafts-purge", "requests_app.tasks.draft_purge_task", crontab(hour=3, minute=15)
-                ),
                 # Nightly: personal data of requests closed PORTAL_RETENTION ago anonymised, drafts purged.
                 PeriodicTask(
                     "retention-apply", "requests_app.tasks.retention_apply_task", crontab(hour=3, minute=45)
@@ -32,5 +58,19 @@ def register() -> None:
             ),
             demo_data=lambda: f"{catalogue_seed()} services au catalogue",
             demo_order=10,
+            personal_data=PersonalData(
+                purge=_sign_in_log_purge,
+                notices=(
+                    PrivacyNotice(
+                        _("Le journal des connexions"),
+                        _(
+                            "Chaque connexion et chaque tentative échouée : l'adresse électronique saisie, "
+                            "l'adresse IP, la date et l'heure."
+                        ),
+                        _("Protéger les comptes contre les intrusions et enquêter sur l'une d'elles."),
+                        _sign_in_log_how_long,
+                    ),
+                ),
+            ),
         )
     )

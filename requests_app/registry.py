@@ -86,6 +86,30 @@ class Ownership:
     start_url_name: str | None = None  # where a resident starts one (the catalogue links there)
 
 
+@dataclass(frozen=True)
+class PrivacyNotice:
+    """One section of the privacy page: what an app keeps, why, and how long (a function, so that the page
+    shows the duration the code applies, read from the settings at each display)."""
+
+    title: Label
+    data: Label
+    why: Label
+    how_long: Callable[[], Label]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What an app does for the RGPD duties the spine runs (requests_app/services/retention.py and
+    requests_app/personal_data.py): blank its own personal fields when one of its requests is anonymised
+    (called under the request's row lock), add the person's data it holds to their download, and apply
+    its own retention to data outside requests (nightly; returns how many rows it changed)."""
+
+    anonymise: Callable[[Request], None] | None = None
+    export: Callable[[Any], Any] | None = None  # the account → JSON-ready data
+    purge: Callable[[Any], int] | None = None  # now (an aware datetime) → rows changed
+    notices: tuple[PrivacyNotice, ...] = ()
+
+
 EmailBuilder = Callable[[Notification], EmailMultiAlternatives]
 
 
@@ -101,6 +125,7 @@ class AppRegistration:
     demo_data: Callable[[], str] | None = None  # idempotent; returns one line for seed_demo to print
     demo_order: int = 50  # the spine's catalogue first (10), then the apps that build on it
     figures: tuple[Figure, ...] = ()
+    personal_data: PersonalData | None = None
 
 
 class Owner:
@@ -256,6 +281,14 @@ class Registry:
 
     def figures(self) -> list[Figure]:
         return list(self._figures.values())
+
+    def personal_data(self) -> list[tuple[str, PersonalData]]:
+        return [(r.name, r.personal_data) for r in self._apps.values() if r.personal_data is not None]
+
+    def personal_data_of_kind(self, kind: str) -> PersonalData | None:
+        """The hooks of the app that owns `kind`: it extends those requests with its own records."""
+        name = self._kind_owner.get(kind)
+        return self._apps[name].personal_data if name else None
 
 
 registry = Registry()

@@ -4,9 +4,11 @@ enqueued by requests_app.enqueue, after commit."""
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from requests_app.delivery import backoff, notification_deliver, notifications_due
 from requests_app.documents import receipt_ensure
+from requests_app.registry import registry
 from requests_app.services.drafts import drafts_purge
 from requests_app.services.retention import requests_anonymise_expired
 
@@ -44,13 +46,6 @@ def receipt_render_task(self, request_id: int) -> int:
     return receipt_ensure(request_id=request_id).pk
 
 
-@shared_task(name="requests_app.tasks.draft_purge_task")
-def draft_purge_task() -> int:
-    return drafts_purge()
-
-
-# Longer than the house's 60/90 s: the first run after deployment meets years of closed requests at once.
-# Under the broker's visibility timeout (3600 s), so that acks_late does not hand it to a second worker.
 @shared_task(name="requests_app.tasks.retention_apply_task", soft_time_limit=1500, time_limit=1800)
 def retention_apply_task() -> dict[str, int]:
     """Beat, nightly: the retention of personal data (services/retention.py) and the purge of expired drafts.
@@ -58,5 +53,14 @@ def retention_apply_task() -> dict[str, int]:
     the next night goes on; both steps are idempotent."""
     anonymised = requests_anonymise_expired()
     deleted = drafts_purge()
-    logger.info("retention: %s requests anonymised, %s drafts deleted", anonymised, deleted)
-    return {"anonymised": anonymised, "drafts_deleted": deleted}
+    # Each app's own retention of what it keeps outside requests (registry: PersonalData.purge).
+    now = timezone.now()
+    purged = {name: hooks.purge(now) for name, hooks in registry.personal_data() if hooks.purge is not None}
+    logger.info(
+        "retention: %s requests anonymised, %s drafts deleted, purged %s", anonymised, deleted, purged
+    )
+    return {
+        "anonymised": anonymised,
+        "drafts_deleted": deleted,
+        **{f"purged_{k}": v for k, v in purged.items()},
+    }

@@ -307,7 +307,9 @@ PORTAL_DRAFT_DAYS = 30
 # Retention of personal data (requests_app/services/retention.py, nightly task retention-apply; the privacy
 # page shows these numbers): a closed request's personal data is anonymised this long after its closure.
 # Drafts keep PORTAL_DRAFT_DAYS (above), purged by the same nightly task.
-PORTAL_RETENTION = {"closed_request_years": 3}
+# How long personal data is kept (requests_app/services/retention.py, the apps' PersonalData hooks; shown on
+# the privacy page): a closed request's, the name given at the counter's reception, the sign-in log.
+PORTAL_RETENTION = {"closed_request_years": 3, "visit_name_days": 365, "sign_in_log_days": 365}
 PORTAL_REOPEN_DAYS = 15
 
 # Password of every demo account made by seed_demo (make run).

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -118,6 +118,9 @@ def _anonymise_locked(request: Request, *, reason: str) -> list[_StoredFile]:
             "updated_at",
         ]
     )
+    owner_hooks = registry.personal_data_of_kind(request.service.kind)
+    if owner_hooks is not None and owner_hooks.anonymise is not None:
+        owner_hooks.anonymise(request)  # the owning app's own records of it (a booking's partners…)
     RequestEvent.objects.create(
         request=request,
         actor=None,
@@ -208,6 +211,8 @@ def account_delete(*, user: User) -> int:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
+    from accounts.models import SignInEvent
+
     if not account_may_delete(user=user):
         raise ServiceError(
             "Un compte d'agent ne se supprime pas ici : un administrateur s'en charge.", code="staff"
@@ -254,6 +259,8 @@ def account_delete(*, user: User) -> int:
             if not _already_anonymised(locked.pk):
                 files += _anonymise_locked(locked, reason="account_deleted")
                 count += 1
+        # The sign-in log keeps that sign-ins happened, not by whom nor from where.
+        SignInEvent.objects.filter(Q(user=user) | Q(email__iexact=user.email)).update(email="", ip="")
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         user.email = f"supprime-{user.pk}-{uuid.uuid4().hex[:12]}@{DELETED_EMAIL_DOMAIN}"

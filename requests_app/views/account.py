@@ -22,6 +22,7 @@ from requests_app import selectors, services
 from requests_app.errors import ServiceError
 from requests_app.forms import AccessibleFormMixin
 from requests_app.personal_data import personal_data_zip
+from requests_app.registry import registry
 
 # Building an archive reads every file of the account: a few per hour are plenty for one person.
 DOWNLOAD_LIMIT = 5
@@ -55,6 +56,12 @@ def retention_context() -> dict:
     return {
         "closed_request_years": settings.PORTAL_RETENTION["closed_request_years"],
         "draft_days": settings.PORTAL_DRAFT_DAYS,
+        # What each app keeps beside the requests, from its registration (requests_app.registry).
+        "app_notices": [
+            {"title": n.title, "data": n.data, "why": n.why, "how_long": n.how_long()}
+            for _name, hooks in registry.personal_data()
+            for n in hooks.notices
+        ],
     }
 
 

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-SCENARIOS = ["filing", "receipt", "queue", "appointments", "load"]
+SCENARIOS = ["filing", "receipt", "queue", "appointments", "encombrants", "load"]
 # The figures in the README are on PostgreSQL: a database of its own, created and migrated if missing, and
 # kept between runs (generating a million requests takes minutes; the next run reuses them).
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bethune_bench"

@@ -13,6 +13,8 @@ from requests_app.registry import (
     Owner,
     Ownership,
     PeriodicTask,
+    PersonalData,
+    PrivacyNotice,
     registry,
 )
 
@@ -37,6 +39,64 @@ def _reminder_label(event) -> str:
     if days == 1:
         return _("Rappel envoyé : enlèvement demain")
     return _("Rappel envoyé : enlèvement dans %(days)s jours") % {"days": days or 3}
+
+
+def _anonymise(request) -> None:
+    """When the spine anonymises a pickup's request: the house number, the notes and the crew's photo go (the
+    resident's photo is one of the request's attachments, deleted by the spine); the street, sector, day,
+    volume and outcome stay for the figures, and the address key, which only served the yearly quota."""
+    from encombrants.models import Pickup
+
+    for pickup in Pickup.objects.filter(request=request):
+        if pickup.outcome_photo:
+            pickup.outcome_photo.delete(save=False)
+        pickup.street_number = ""
+        pickup.address_key = ""
+        pickup.location_note = ""
+        pickup.outcome_note = ""
+        pickup.user = None
+        pickup.save(
+            update_fields=[
+                "street_number",
+                "address_key",
+                "location_note",
+                "outcome_note",
+                "outcome_photo",
+                "user",
+            ]
+        )
+
+
+def _export(user) -> list[dict]:
+    from encombrants.models import Pickup
+
+    return [
+        {
+            "reference": pickup.request.reference,
+            "jour": pickup.day.isoformat(),
+            "adresse": f"{pickup.street_number} {pickup.street.name}".strip(),
+            "ou_sont_les_objets": pickup.location_note,
+            "objets": [f"{line.quantity} × {line.item.name}" for line in pickup.lines.all()],
+            "statut": pickup.get_status_display(),
+            "remarque_equipe": pickup.outcome_note,
+        }
+        for pickup in Pickup.objects.filter(user=user)
+        .select_related("request", "street")
+        .prefetch_related("lines__item")
+        .order_by("day")
+    ]
+
+
+def _how_long():
+    from django.conf import settings
+    from django.utils.translation import ngettext
+
+    years = settings.PORTAL_RETENTION["closed_request_years"]
+    return ngettext(
+        "comme la demande : %(years)d an après l'enlèvement, puis effacées.",
+        "comme la demande : %(years)d ans après l'enlèvement, puis effacées.",
+        years,
+    ) % {"years": years}
 
 
 def register() -> None:
@@ -72,6 +132,21 @@ def register() -> None:
             ),
             demo_data=encombrants_seed,
             demo_order=35,
+            personal_data=PersonalData(
+                anonymise=_anonymise,
+                export=_export,
+                notices=(
+                    PrivacyNotice(
+                        _("Vos enlèvements d'encombrants"),
+                        _(
+                            "L'adresse, le jour, les objets, où ils sont déposés, la photo éventuelle et ce "
+                            "que l'équipe a constaté."
+                        ),
+                        _("Organiser la tournée, vous prévenir et vous dire ce qui a été collecté."),
+                        _how_long,
+                    ),
+                ),
+            ),
             figures=(
                 Figure(
                     "encombrants.pickups_per_week",

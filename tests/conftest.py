@@ -10,7 +10,7 @@ from django.db import connection
 
 from tests.accounts.factories import UserFactory, agent_of, manager, resident
 
-pytest_plugins = ["tests.plugins.pg_summary"]
+pytest_plugins = ["tests.plugins.pg_summary", "tests.browser"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

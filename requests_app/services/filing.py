@@ -62,6 +62,29 @@ def due_date_for(*, service: Service, start: datetime.date) -> datetime.date:
     return add_working_days(start, service.sla_days)
 
 
+TEXT_LIMITS = (
+    ("contact_name", "Le nom"),
+    ("contact_email", "L'adresse électronique"),
+    ("contact_phone", "Le téléphone"),
+    ("street_number", "Le numéro"),
+    ("address_details", "Les précisions sur le lieu"),
+)
+
+
+def _check_lengths(data: FilingData) -> None:
+    """The columns' lengths, checked for every caller (a form, the guichet, an app, the API): a value too
+    long is a French message on its field, never a database error."""
+    for name, label in TEXT_LIMITS:
+        value = getattr(data, name)
+        limit = Request._meta.get_field(name).max_length
+        if len(value) > limit:
+            raise ServiceError(
+                f"{label} : {limit} caractères au plus (vous en avez saisi {len(value)}).",
+                field=name,
+                code="too_long",
+            )
+
+
 def _validate(*, service: Service, data: FilingData, existing_files: int = 0) -> list[CheckedUpload]:
     if not service.active:
         raise ServiceError("Ce service n'est plus proposé.", code="inactive")
@@ -74,6 +97,7 @@ def _validate(*, service: Service, data: FilingData, existing_files: int = 0) ->
         )
     if service.address_required and data.street is None:
         raise ServiceError("Indiquez une adresse à Béthune.", field="street", code="required")
+    _check_lengths(data)
     for service_field in service.fields.all():
         if service_field.required and service_field.field_type != "file":
             value = data.answers.get(service_field.key)
@@ -154,7 +178,8 @@ def attachments_store(request: Request, files: list[CheckedUpload], *, by: User 
 def _snapshot_requester(data: FilingData, requester: User | None) -> None:
     # The contact snapshot: what the agent saw at filing time, and the only identity without an account.
     if requester is not None:
-        data.contact_name = data.contact_name or requester.get_full_name()
+        # An account's full name may be longer than the snapshot's column (two names of 150): cut, not fail.
+        data.contact_name = data.contact_name or requester.get_full_name()[:200]
         data.contact_email = data.contact_email or requester.email
         data.contact_phone = data.contact_phone or requester.phone
 
@@ -202,6 +227,7 @@ def request_draft_save(
             field="description",
             code="too_long",
         )
+    _check_lengths(data)
     existing = draft.attachments.count() if draft else 0
     checked = uploads_check(data.files, already=existing)
     _snapshot_requester(data, requester)

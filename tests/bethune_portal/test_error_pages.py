@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.template.loader import render_to_string
 from django.urls import include, path
 
-from tests.e2e import conftest as e2e
 from tests.e2e.axe import assert_no_axe_violations
 
 # This module is also the URLconf of its tests: the portal's URLs, plus one view per error.
@@ -87,10 +86,7 @@ def test_500_and_400_render_without_a_request_nor_the_database(template):
 
 # --- axe (WCAG 2.1 AA) in a real browser: skipped without Chromium, failed in CI ---------------------------
 
-# The real-browser fixtures of tests/e2e (a fresh French page on the live server, failing the test on a CSP
-# violation), borrowed so that the error pages keep their tests in one module.
-browser = e2e.browser
-page = e2e.page
+# `page`: the session's real-browser fixture (tests/browser.py), a fresh French page on the live server.
 
 
 @pytest.mark.browser

@@ -12,8 +12,8 @@ from encombrants.models import Pickup, PickupStatus
 from encombrants.seed import encombrants_seed
 from requests_app.catalogue_seed import catalogue_seed
 from tests.accounts.factories import PASSWORD, agent_of, resident
+from tests.browser import login
 from tests.e2e.axe import assert_no_axe_violations
-from tests.e2e.conftest import browser, login, page  # noqa: F401 (the Playwright fixtures of tests/e2e)
 from tests.encombrants.helpers import PNG
 
 pytestmark = pytest.mark.browser

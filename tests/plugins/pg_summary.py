@@ -20,8 +20,12 @@ def skipped_postgres_tests(terminalreporter) -> list[str]:
     return nodeids
 
 
-def on_postgresql() -> bool:
-    """True when this run used PostgreSQL: then what was skipped was skipped for another reason (Redis…)."""
+def on_postgresql(config) -> bool:
+    """True when this run used PostgreSQL: then what was skipped was skipped for another reason (Redis…).
+    A run without pytest-django (the plugin's own inner runs, made inside a PostgreSQL run in CI) has no
+    database of its own, whatever the surrounding process's settings say."""
+    if not config.pluginmanager.hasplugin("django"):
+        return False
     try:
         from django.conf import settings
         from django.db import connection
@@ -43,7 +47,7 @@ def pytest_terminal_summary(terminalreporter):
     # info"), just before the closing "N passed" line.
     result = yield
     count = len(skipped_postgres_tests(terminalreporter))
-    if count and not on_postgresql():
+    if count and not on_postgresql(terminalreporter.config):
         terminalreporter.write_sep("-", "PostgreSQL", yellow=True)
         terminalreporter.write_line(summary_line(count), yellow=True, bold=True)
     return result

@@ -220,3 +220,27 @@ def test_a_resident_with_five_photos_can_still_send_the_document_asked_for(resid
             body="Trop",
             files=[png_upload(f"x{i}.png") for i in range(6)],
         )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("contact_name", "N" * 201),
+        ("contact_phone", "0" * 21),
+        ("street_number", "1" * 11),
+        ("address_details", "d" * 201),
+    ],
+)
+def test_a_value_longer_than_its_column_is_a_french_message_and_nothing_is_saved(db, field, value):
+    from requests_app.errors import ServiceError
+    from requests_app.models import Request
+    from requests_app.services import FilingData, request_file_anonymous
+    from tests.requests_app.factories import ServiceFactory
+
+    data = FilingData(description="Sacs", contact_name="Paul", contact_email="paul@example.fr")
+    setattr(data, field, value)
+    with pytest.raises(ServiceError) as refused:
+        request_file_anonymous(service=ServiceFactory(allow_anonymous=True), data=data)
+
+    assert refused.value.field == field and "caractères au plus" in refused.value.message
+    assert not Request.objects.exists()

@@ -37,3 +37,21 @@ def agent_espace_ids(user: User) -> list[int] | None:
     if not hasattr(user, "_espace_ids"):
         user._espace_ids = list(user.espaces.values_list("pk", flat=True))
     return user._espace_ids
+
+
+def admin_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The admin's login, through the one door: anonymous visitors go to allauth's login (rate-limited, with
+    the second factor); a signed-in account that is not an administrator gets 404 like every back-office
+    page, rather than allauth's 403, which would confirm the admin is there."""
+    from allauth.account.decorators import secure_admin_login
+
+    door = secure_admin_login(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not (user.is_active and user.is_staff):
+            raise Http404
+        return door(request, *args, **kwargs)
+
+    return wrapper

@@ -1,16 +1,16 @@
 """The project's URLs: wiring only. Each app keeps its own urls.py; its public prefix is chosen here."""
 
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.access import admin_login
 from portal_kit import health
 from requests_app.views.account import PrivacyView
 from requests_app.views.home import home
 
 # One door for staff: the admin's login (password only, no rate limit) sends to allauth's (rate-limited, MFA).
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),

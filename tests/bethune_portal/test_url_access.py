@@ -403,12 +403,10 @@ def test_post_only_answers_do_not_depend_on_the_object(world, clients):
 # Admin pages that answer everyone alike, or not through the admin's own gate (Django's and allauth's
 # behaviour).
 ADMIN_SPECIAL = {
-    # allauth's secure_admin_login (the one door, bethune_portal/urls.py): anonymous → allauth's login;
-    # signed in
-    # without is_staff → 403 (PermissionDenied, the one 403 of the portal); the administrator → the admin
-    # index.
+    # The one door (accounts.access.admin_login, bethune_portal/urls.py): anonymous → allauth's login;
+    # signed in without is_staff → 404 like every back-office page; the administrator → the admin index.
     "admin:login": {
-        **dict.fromkeys(ROLES, 403),
+        **dict.fromkeys(ROLES, 404),
         "anonyme": LOGIN,
         "administrateur": Redirect("admin:index"),
     },

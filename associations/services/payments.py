@@ -29,7 +29,11 @@ from requests_app.services import request_event_record
 def payment_mark_paid(*, payment: Payment, agent: User, on: datetime.date | None = None) -> Payment:
     on = on or timezone.localdate()
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("dossier__request").get(pk=payment.pk)
+        locked = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("dossier__request")
+            .get(pk=payment.pk)
+        )
         if locked.paid_on:
             raise ServiceError("Ce versement est déjà effectué.", code="paid")
         if locked.kind == PaymentKind.BALANCE:

@@ -106,3 +106,26 @@ class ReportReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Compléments demandés"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Titre de la campagne"), max_length=200)
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    opens_on = forms.DateField(
+        label=_("Ouverture des dépôts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(label=_("Clôture des dépôts"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(
+        label=_("Présentation (facultative)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AxisForm(forms.Form):
+    """One line of the axes grid; both cells may stay empty (an unused line, or an axis to remove)."""
+
+    axis_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Intitulé de l'axe"), max_length=200, required=False)
+    envelope = forms.CharField(label=_("Enveloppe (€, entier)"), max_length=14, required=False)
+
+
+AxisFormSet = forms.formset_factory(AxisForm, extra=3, max_num=30, absolute_max=30)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from associations import views
+from associations import campaign_views, views
 
 app_name = "associations"
 urlpatterns = [
@@ -17,9 +17,12 @@ urlpatterns = [
     path("<int:pk>/pieces/", views.document_add, name="document_add"),
     path("<int:pk>/campagne/<int:campaign_id>/nouveau-dossier/", views.dossier_new, name="dossier_new"),
     path("dossiers/<int:pk>/", views.dossier, name="dossier"),
+    path("dossiers/<int:pk>/brouillon/", views.dossier_autosave, name="dossier_autosave"),
     path("dossiers/<int:pk>/recapitulatif.pdf", views.dossier_pdf, name="dossier_pdf"),
     path("dossiers/<int:pk>/compte-rendu/", views.report, name="report"),
     path("instruction/", views.instruction, name="instruction"),
+    path("instruction/campagnes/nouvelle/", campaign_views.campaign_form, name="campaign_new"),
+    path("instruction/campagne/<int:pk>/modifier/", campaign_views.campaign_form, name="campaign_edit"),
     path("instruction/campagne/<int:pk>/", views.instruction_campaign, name="instruction_campaign"),
     path("instruction/campagne/<int:pk>/export.xlsx", views.instruction_export, name="instruction_export"),
     path("instruction/dossier/<int:pk>/", views.instruction_dossier, name="instruction_dossier"),

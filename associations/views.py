@@ -173,6 +173,22 @@ def association_edit(request, pk: int):
 def _association_context(request, association, membership, **extra):
     in_force = services.documents_in_force(association)
     today = timezone.localdate()
+    bound_dossier_form = extra.pop("dossier_form", None)
+    open_campaigns = list(selectors.campaigns_open(today))
+    dossier_forms = [
+        (
+            campaign,
+            bound_dossier_form
+            if bound_dossier_form is not None and bound_dossier_form.campaign_id == campaign.pk
+            else forms.NewDossierForm(auto_id=f"id_c{campaign.pk}_%s"),
+        )
+        for campaign in open_campaigns
+    ]
+    if bound_dossier_form is not None and bound_dossier_form.campaign_id not in {
+        c.pk for c in open_campaigns
+    }:
+        # Refused for a campaign no longer open: its form stays on the page with the message.
+        dossier_forms.append((bound_dossier_form.campaign, bound_dossier_form))
     return {
         "association": association,
         "membership": membership,
@@ -181,11 +197,11 @@ def _association_context(request, association, membership, **extra):
         "documents": [(doc_type, in_force.get(doc_type.value)) for doc_type in DocumentType],
         "today": today,
         "dossiers": association.dossiers.select_related("campaign", "request").order_by("-created_at"),
-        "open_campaigns": selectors.campaigns_open(today),
+        # One "new dossier" form per open campaign, each with ids of its own; a refused one shows its errors.
+        "dossier_forms": dossier_forms,
         "overdue": services.reports_overdue(association, today=today),
         "invite_form": extra.pop("invite_form", None) or forms.InvitationForm(),
         "document_form": extra.pop("document_form", None) or forms.DocumentForm(),
-        "dossier_form": extra.pop("dossier_form", None) or forms.NewDossierForm(),
         **extra,
     }
 
@@ -290,7 +306,8 @@ def invitation(request, token: str):
 def dossier_new(request, pk: int, campaign_id: int):
     association, membership = selectors.association_get_for_member(user=request.user, pk=pk)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
-    form = forms.NewDossierForm(request.POST)
+    form = forms.NewDossierForm(request.POST, auto_id=f"id_c{campaign.pk}_%s")
+    form.campaign_id, form.campaign = campaign.pk, campaign
     if form.is_valid():
         try:
             dossier = services.dossier_create(
@@ -406,6 +423,25 @@ def dossier(request, pk: int):
             )
         return redirect("associations:dossier", dossier.pk)
     return render(request, "associations/dossier.html", _dossier_context(dossier))
+
+
+@login_required
+@require_POST
+def dossier_autosave(request, pk: int):
+    """The draft saved as the member types (htmx posts the whole form after a pause): answers the small
+    status fragment the form shows, never a page. Without JavaScript, "Enregistrer le brouillon" does the
+    same through `dossier`. A refused draft keeps the last saved one and says why (200: htmx swaps only
+    successful answers)."""
+    dossier = selectors.dossier_get_for_member(user=request.user, pk=pk)
+    if not dossier.is_editable:
+        raise Http404
+    try:
+        services.dossier_save(dossier=dossier, user=request.user, data=_dossier_data(request.POST))
+    except ServiceError as error:
+        return render(request, "associations/_draft_status.html", {"error": error})
+    return render(
+        request, "associations/_draft_status.html", {"saved_at": timezone.localtime().strftime("%H:%M")}
+    )
 
 
 @login_required
@@ -639,12 +675,16 @@ def instruction_dossier(request, pk: int):
             return redirect("associations:instruction_dossier", pk)
         if action not in ACTIONS:
             raise Http404
-        form = ACTIONS[action](request.POST)
+        form = ACTIONS[action](request.POST, auto_id=f"id_{action}_%s")
         if form.is_valid():
             try:
                 _act(request, dossier, action, form)
             except ServiceError as error:
                 _error(form, error)
+                if error.code == "status":
+                    # The dossier moved on (another instructor, another tab): the action's form may no longer
+                    # be on the page, so the message goes at its top.
+                    messages.error(request, error.message)
             else:
                 messages.success(request, _("Enregistré."))
                 return redirect("associations:instruction_dossier", pk)
@@ -652,7 +692,12 @@ def instruction_dossier(request, pk: int):
     context = _dossier_context(dossier)
     context.update(
         {
-            "forms": {name: bound.get(name) or form_class() for name, form_class in ACTIONS.items()},
+            # One page, several forms with a "message" field: ids of their own, so that each label points at
+            # its field.
+            "forms": {
+                name: bound.get(name) or form_class(auto_id=f"id_{name}_%s")
+                for name, form_class in ACTIONS.items()
+            },
             "history": selectors.association_history(dossier.association),
             "year_total": services.year_total(dossier.association, dossier.campaign.year),
             "overdue": services.reports_overdue(dossier.association),

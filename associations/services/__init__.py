@@ -4,7 +4,7 @@ the request passes this app's `Owner`). Errors are ServiceError with a French me
 Mail that concerns no request (an invitation, a document about to expire) is sent by a Celery task
 enqueued on commit (associations.tasks), since the spine's outbox is per request."""
 
-from associations.services.campaigns import campaign_create, campaign_is_open
+from associations.services.campaigns import AxisRow, campaign_create, campaign_is_open, campaign_update
 from associations.services.dossier import (
     DossierData,
     dossier_create,
@@ -76,7 +76,9 @@ __all__ = [
     "association_create",
     "association_update",
     "axis_remaining",
+    "AxisRow",
     "campaign_create",
+    "campaign_update",
     "campaign_is_open",
     "commission_decide",
     "document_expiry_claim",

@@ -420,6 +420,8 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
         signed_in(POST_ONLY), kwargs=lambda w: {**_association(w), "campaign_id": w.campaign.pk}
     ),
     "associations:dossier": Row(requester_only("membre_association"), kwargs=_dossier),
+    # The draft saved as one types (htmx): POST only, the method checked after login_required.
+    "associations:dossier_autosave": Row(signed_in(POST_ONLY), kwargs=_dossier),
     "associations:dossier_pdf": Row(requester_only("membre_association"), kwargs=_dossier),
     "associations:report": Row(
         answers(NOT_FOUND, anonyme=LOGIN),
@@ -430,6 +432,8 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
     "associations:instruction_campaign": Row(
         back_office(agent_b=NOT_FOUND), kwargs=lambda w: {"pk": w.campaign.pk}
     ),
+    "associations:campaign_new": Row(back_office(agent_b=NOT_FOUND)),
+    "associations:campaign_edit": Row(back_office(agent_b=NOT_FOUND), kwargs=lambda w: {"pk": w.campaign.pk}),
     "associations:instruction_export": Row(
         back_office(agent_b=NOT_FOUND), kwargs=lambda w: {"pk": w.campaign.pk}
     ),

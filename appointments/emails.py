@@ -7,7 +7,6 @@ convocation and an .ics entry."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from appointments.documents import booking_ics, convocation_ensure
@@ -15,6 +14,7 @@ from appointments.links import manage_url, rebook_url
 from appointments.models import Booking
 from appointments.services import when_display
 from appointments.slots import local
+from portal_kit.mail import templated_email
 from requests_app.documents import TOWN
 from requests_app.links import request_url
 from requests_app.models import Notification
@@ -61,21 +61,20 @@ def booking_email(
     with translation.override(settings.LANGUAGE_CODE):
         context = _context(booking, extra)
         subject = SUBJECT_PREFIX + SUBJECTS[name].format(when=context["when"], reference=context["reference"])
-        text = render_to_string(f"appointments/email/{name}.txt", context)
-        html = render_to_string(f"appointments/email/{name}.html", {**context, "subject": subject})
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
-    )
-    email.attach_alternative(html, "text/html")
+    attachments = []
     if name in WITH_CONVOCATION:
         convocation = convocation_ensure(booking_id=booking.pk)
         with convocation.file.open("rb") as pdf:
-            email.attach(convocation.filename, pdf.read(), "application/pdf")
-        email.attach("rendez-vous.ics", booking_ics(booking), "text/calendar; charset=utf-8")
+            attachments.append((convocation.filename, pdf.read(), "application/pdf"))
+        attachments.append(("rendez-vous.ics", booking_ics(booking), "text/calendar; charset=utf-8"))
+    email = templated_email(
+        templates=f"appointments/email/{name}",
+        subject=subject,
+        context=context,
+        to=to,
+        attachments=attachments,
+    )
+    email.extra_headers.update(headers or {})
     return email
 
 
@@ -89,7 +88,6 @@ def email_builder(name: str):
             name,
             to=notification.recipient,
             extra=notification.context,
-            headers={"Message-ID": f"<notification-{notification.pk}@bethune-portal>"},
         )
 
     return build

@@ -4,11 +4,10 @@ Celery task after commit (tasks.py) with Django's send_mail."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from associations import budget as budget_rules
 from associations.models import Dossier
+from portal_kit.mail import templated_email
 from requests_app.documents import TOWN
 from requests_app.links import request_url
 from requests_app.models import Notification
@@ -41,29 +40,23 @@ def email_build(notification: Notification, name: str) -> EmailMultiAlternatives
         "asked": budget_rules.euros(dossier.amount_asked),
         **(notification.context or {}),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = SUBJECT_PREFIX + SUBJECTS[name].format(reference=context["reference"])
-        text = render_to_string("associations/email/message.txt", context)
-        html = render_to_string("associations/email/message.html", {**context, "subject": subject})
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient],
-        headers={
-            "Auto-Submitted": "auto-generated",
-            "Message-ID": f"<notification-{notification.pk}@bethune-portal>",
-        },
-    )
-    email.attach_alternative(html, "text/html")
-    attachments = []
+    subject = SUBJECT_PREFIX + SUBJECTS[name].format(reference=context["reference"])
+    documents = []
     if name == "dossier_submitted":
-        attachments.append(summary_ensure(dossier_id=dossier.pk))
+        documents.append(summary_ensure(dossier_id=dossier.pk))
     if name == "decision":
-        attachments.append(decision_ensure(dossier_id=dossier.pk))
+        documents.append(decision_ensure(dossier_id=dossier.pk))
         if dossier.convention_required and dossier.granted_amount:
-            attachments.append(convention_ensure(dossier_id=dossier.pk))
-    for document in attachments:
+            documents.append(convention_ensure(dossier_id=dossier.pk))
+    attachments = []
+    for document in documents:
         with document.file.open("rb") as pdf:
-            email.attach(document.filename, pdf.read(), "application/pdf")
-    return email
+            attachments.append((document.filename, pdf.read(), "application/pdf"))
+    # The Message-ID is the outbox's (requests_app.emails sets it on every app's email).
+    return templated_email(
+        templates="associations/email/message",
+        subject=subject,
+        context=context,
+        to=notification.recipient,
+        attachments=attachments,
+    )

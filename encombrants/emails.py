@@ -4,7 +4,6 @@ once, retried, swept): confirmation and amendment (with the PDF confirmation and
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from encombrants.days import cutoff_display, cutoff_for, day_display
@@ -12,6 +11,7 @@ from encombrants.documents import confirmation_ensure, pickup_ics
 from encombrants.links import manage_url
 from encombrants.models import Config, Pickup
 from encombrants.services import GUICHET_PHONE
+from portal_kit.mail import templated_email
 from requests_app.documents import TOWN
 from requests_app.links import request_url
 from requests_app.models import Notification
@@ -49,21 +49,20 @@ def pickup_email(
     with translation.override(settings.LANGUAGE_CODE):
         context = _context(pickup, extra)
         subject = SUBJECT_PREFIX + SUBJECTS[name].format(day=context["day"], reference=context["reference"])
-        text = render_to_string(f"encombrants/email/{name}.txt", context)
-        html = render_to_string(f"encombrants/email/{name}.html", {**context, "subject": subject})
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
-    )
-    email.attach_alternative(html, "text/html")
+    attachments = []
     if name in WITH_CONFIRMATION:
         document = confirmation_ensure(pickup_id=pickup.pk)
         with document.file.open("rb") as pdf:
-            email.attach(document.filename, pdf.read(), "application/pdf")
-        email.attach("encombrants.ics", pickup_ics(pickup), "text/calendar; charset=utf-8")
+            attachments.append((document.filename, pdf.read(), "application/pdf"))
+        attachments.append(("encombrants.ics", pickup_ics(pickup), "text/calendar; charset=utf-8"))
+    email = templated_email(
+        templates=f"encombrants/email/{name}",
+        subject=subject,
+        context=context,
+        to=to,
+        attachments=attachments,
+    )
+    email.extra_headers.update(headers or {})
     return email
 
 
@@ -79,7 +78,6 @@ def email_builder(name: str):
             name,
             to=notification.recipient,
             extra=notification.context,
-            headers={"Message-ID": f"<notification-{notification.pk}@bethune-portal>"},
         )
 
     return build

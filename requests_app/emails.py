@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
 
+from portal_kit.mail import templated_email
 from requests_app.documents import TOWN, receipt_ensure
 from requests_app.links import CONFIRM_MAX_AGE, confirm_url, request_url
 from requests_app.models import Message, Notification, Status
@@ -115,26 +115,28 @@ def email_build(notification: Notification) -> EmailMultiAlternatives:
     submission email carries the receipt PDF (rendered now if the receipt task has not run yet)."""
     domain_builder = registry.email_builder(notification.template)
     if domain_builder is not None:
-        # A domain app's email ("appointments/booking_confirmed"): built by the app that registered it.
-        return domain_builder(notification)
+        # A domain app's email ("appointments/booking_confirmed"): built by the app that registered it; the
+        # Message-ID is the outbox's, fixed per notification, whoever built the email.
+        email = domain_builder(notification)
+        email.extra_headers["Message-ID"] = message_id(notification)
+        return email
     if notification.template not in KINDS:
         raise ValueError(f"unknown notification template: {notification.template!r}")
     template = notification.template
     with translation.override(settings.LANGUAGE_CODE):
         context = email_context(notification)
         subject = _subject(template, context)
-        text = render_to_string(f"requests_app/email/{template}.txt", context).strip() + "\n"
-        html = render_to_string(f"requests_app/email/{template}.html", {**context, "subject": subject})
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient],
-        headers={"Message-ID": message_id(notification), "Auto-Submitted": "auto-generated"},
-    )
-    email.attach_alternative(html, "text/html")
+    attachments = []
     if template == "submitted":
         receipt = receipt_ensure(request_id=notification.request_id)
         with receipt.file.open("rb") as pdf:
-            email.attach(receipt.filename, pdf.read(), "application/pdf")
+            attachments.append((receipt.filename, pdf.read(), "application/pdf"))
+    email = templated_email(
+        templates=f"requests_app/email/{template}",
+        subject=subject,
+        context=context,
+        to=notification.recipient,
+        attachments=attachments,
+    )
+    email.extra_headers["Message-ID"] = message_id(notification)
     return email

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts import roles
 from associations.models import Association, DocumentType, Dossier, DossierStatus, Invitation, Membership
@@ -121,6 +122,10 @@ def test_president_to_commission_and_the_decision_letter(page, live_server, tmp_
     page.get_by_label("Subvention en numéraire").check()
     field(page, "Axe de la campagne").select_option(label="Cohésion sociale")
     field(page, "Objectifs").fill("Aider 40 enfants")
+    # Saved as it is typed (htmx posts the form after a 2-second pause): the status says when.
+    expect(page.locator("#brouillon-etat")).to_contain_text("Brouillon enregistré à", timeout=10000)
+    dossier.refresh_from_db()
+    assert dossier.objectives == "Aider 40 enfants"
     field(page, "Public bénéficiaire").fill("Enfants du quartier")
     field(page, "Date de début").fill((today + datetime.timedelta(days=60)).isoformat())
     field(page, "Date de fin").fill((today + datetime.timedelta(days=300)).isoformat())

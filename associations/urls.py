@@ -1,6 +1,6 @@
 from django.urls import path
 
-from associations import campaign_views, views
+from associations import views
 
 app_name = "associations"
 urlpatterns = [
@@ -21,8 +21,8 @@ urlpatterns = [
     path("dossiers/<int:pk>/recapitulatif.pdf", views.dossier_pdf, name="dossier_pdf"),
     path("dossiers/<int:pk>/compte-rendu/", views.report, name="report"),
     path("instruction/", views.instruction, name="instruction"),
-    path("instruction/campagnes/nouvelle/", campaign_views.campaign_form, name="campaign_new"),
-    path("instruction/campagne/<int:pk>/modifier/", campaign_views.campaign_form, name="campaign_edit"),
+    path("instruction/campagnes/nouvelle/", views.campaign_form, name="campaign_new"),
+    path("instruction/campagne/<int:pk>/modifier/", views.campaign_form, name="campaign_edit"),
     path("instruction/campagne/<int:pk>/", views.instruction_campaign, name="instruction_campaign"),
     path("instruction/campagne/<int:pk>/export.xlsx", views.instruction_export, name="instruction_export"),
     path("instruction/dossier/<int:pk>/", views.instruction_dossier, name="instruction_dossier"),

@@ -1,5 +1,5 @@
 """Campaigns: a year, axes with envelopes, and the dates a dossier may be submitted. Created and edited by
-the instructors (associations.views_campaigns), not only in the admin."""
+the instructors (associations.views.campaigns), not only in the admin."""
 
 import datetime
 from dataclasses import dataclass

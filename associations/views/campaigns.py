@@ -1,20 +1,16 @@
 """The instructors' pages to create and edit a campaign (title, year, dates, axes with their envelopes as a
-grid) without the admin. Instructors only (associations.services.is_instructor), others 404. Bad input: a
-French message, nothing saved (the service checks everything before it writes, in one transaction)."""
+grid) without the admin. Instructors only (associations.views.common.instructor_required), others 404.
+Bad input: a French message, nothing saved (the service checks everything before it writes, in one
+transaction)."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from associations import forms, services
 from associations.models import Campaign
+from associations.views.common import form_error, instructor_required
 from requests_app.errors import ServiceError
-
-
-def _instructor(request):
-    if not services.is_instructor(request.user):
-        raise Http404
 
 
 def _rows(formset) -> list[services.AxisRow]:
@@ -30,7 +26,7 @@ def _rows(formset) -> list[services.AxisRow]:
 
 
 def campaign_form(request, pk: int | None = None):
-    _instructor(request)
+    instructor_required(request)
     campaign = get_object_or_404(Campaign, pk=pk) if pk is not None else None
     if campaign is not None:
         initial = {
@@ -80,7 +76,7 @@ def campaign_form(request, pk: int | None = None):
                     )
                     messages.success(request, _("Campagne enregistrée."))
             except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 return redirect("associations:instruction_campaign", campaign.pk)
         elif form.is_valid():

@@ -16,9 +16,10 @@ from playwright.sync_api import expect
 
 from accounts import roles
 from associations.models import Association, DocumentType, Dossier, DossierStatus, Invitation, Membership
-from associations.services import campaign_create, invitation_token
+from associations.services import association_create, campaign_create, dossier_create, invitation_token
 from requests_app.catalogue_seed import catalogue_seed
 from tests.accounts.factories import PASSWORD, UserFactory, agent_of, resident
+from tests.associations.conftest import association_data
 from tests.browser import login
 from tests.e2e.axe import assert_no_axe_violations
 
@@ -205,3 +206,37 @@ def test_president_to_commission_and_the_decision_letter(page, live_server, tmp_
     page.goto(f"{base}/associations/dossiers/{dossier.pk}/")
     assert "Échéancier des versements" in page.content()
     assert_no_axe_violations(page)
+
+
+def test_without_javascript_the_draft_button_saves_and_the_form_submits(page, live_server):
+    """The same form in a browser with JavaScript off (no htmx): "Enregistrer le brouillon" saves through
+    the ordinary POST and the page says so."""
+    catalogue_seed()
+    today = timezone.localdate()
+    campaign = campaign_create(
+        year=today.year,
+        title=f"Appel à projets {today.year}",
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=30),
+        axes=[("Cohésion sociale", Decimal(20000))],
+    )
+    president = UserFactory(email="presidente@asso.fr", roles=[roles.ASSOCIATION_MEMBER])
+    association = association_create(user=president, data=association_data())
+    dossier = dossier_create(association=association, campaign=campaign, user=president, title="Atelier vélo")
+    context = page.context.browser.new_context(
+        locale="fr-FR", java_script_enabled=False, base_url=live_server.url
+    )
+    try:
+        plain = context.new_page()
+        plain.set_default_timeout(5000)
+        login(plain, live_server, president.email, PASSWORD)
+        plain.goto(f"{live_server.url}/associations/dossiers/{dossier.pk}/")
+        field(plain, "Objectifs").fill("Réparer 200 vélos")
+        plain.locator("#b_60").fill("1500")
+        plain.get_by_role("button", name="Enregistrer le brouillon").click()
+        assert "Brouillon enregistré." in plain.content()
+        assert plain.locator("#brouillon-etat").inner_text() == ""  # htmx never ran
+    finally:
+        context.close()
+    dossier.refresh_from_db()
+    assert dossier.objectives == "Réparer 200 vélos" and dossier.budget["60"] == 1500

@@ -358,3 +358,34 @@ def test_the_campaign_and_dossier_lists_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(11):
         response = client.get(reverse("associations:association", args=[first.pk]))
     assert response.status_code == 200 and response.content.decode().count("Autre projet") == count
+
+
+# --- The association page's forms ------------------------------------------------------------------------
+
+
+def test_each_open_campaign_has_its_own_new_dossier_form_and_a_closed_one_says_why(
+    client, association, campaign, president, now
+):
+    later = Campaign.objects.create(
+        year=2026,
+        title="Fonds d'initiative",
+        opens_on=datetime.date(2026, 3, 1),
+        closes_on=datetime.date(2026, 3, 31),
+    )
+    client.force_login(president)
+    page = client.get(reverse("associations:association", args=[association.pk])).content.decode()
+    assert f'id="id_c{campaign.pk}_title"' in page and f'id="id_c{later.pk}_title"' in page
+    closed = Campaign.objects.create(
+        year=2025,
+        title="Appel 2025",
+        opens_on=datetime.date(2025, 1, 1),
+        closes_on=datetime.date(2025, 3, 31),
+    )
+    response = client.post(
+        reverse("associations:dossier_new", args=[association.pk, closed.pk]), {"title": "Projet tardif"}
+    )
+    assert response.status_code == 400
+    assert "La campagne « Appel 2025 » est fermée (dépôt du 01/01/2025 au 31/03/2025)." in (
+        response.content.decode()
+    )
+    assert not association.dossiers.exists()
